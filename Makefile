@@ -1,0 +1,49 @@
+# gyro — Makefile. Every target that needs system packages installs them itself.
+SHELL := /bin/bash
+GO ?= go
+# Debian's OpenBLAS misdetects AVX-512 CPUs (e.g. AMD Zen 4) and falls back to SSE3
+# kernels unless told the core type before the library loads. Only set it when the
+# CPU has AVX-512F and the caller has not chosen one.
+ifeq ($(origin OPENBLAS_CORETYPE),undefined)
+  ifneq ($(shell grep -m1 -o -w avx512f /proc/cpuinfo 2>/dev/null),)
+    export OPENBLAS_CORETYPE := SkylakeX
+  endif
+endif
+export CGO_ENABLED := 1
+
+.PHONY: all deps test fmt-check vet unit purego bench demo clean
+
+all: test
+
+# deps installs what the build needs when it is missing (Debian/Ubuntu; run as root).
+deps:
+	@if ! ( [ -f /usr/include/x86_64-linux-gnu/cblas.h ] || [ -f /usr/include/cblas.h ] || ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so ' ); then \
+		echo "installing libopenblas-dev"; \
+		apt-get update && apt-get install -y libopenblas-dev; \
+	fi
+	@command -v gcc >/dev/null || (apt-get update && apt-get install -y gcc)
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+vet: deps
+	$(GO) vet ./...
+
+unit: deps
+	$(GO) test -count=1 ./...
+
+purego:
+	CGO_ENABLED=0 $(GO) vet -tags purego ./...
+	CGO_ENABLED=0 $(GO) test -count=1 -tags purego ./...
+
+test: deps fmt-check vet unit purego
+
+bench: deps
+	$(GO) run ./cmd/gyrobench all
+
+demo: deps
+	$(GO) run ./cmd/gyrobench blas
+
+clean:
+	$(GO) clean -testcache
