@@ -1,0 +1,851 @@
+// Level-1 kernels for amd64: AVX2+FMA3 (Y registers, 16 doubles per
+// iteration, scalar tail) and AVX-512F (Z registers, 32 doubles per
+// iteration, masked tail). The two families are parallel; keep them in step.
+// Go declarations and registration: level1_amd64.go.
+
+//go:build !purego
+
+#include "textflag.h"
+
+DATA absmask<>+0(SB)/8, $0x7fffffffffffffff
+GLOBL absmask<>(SB), RODATA|NOPTR, $8
+
+// func ddotUnitaryAVX2(x, y []float64) float64
+TEXT ·ddotUnitaryAVX2(SB), NOSPLIT, $0-56
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	MOVQ y_base+24(FP), DI
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $~15, BX
+	JZ dot_t4
+dot_l16:
+	VMOVUPD 0(SI)(AX*8), Y4
+	VMOVUPD 32(SI)(AX*8), Y5
+	VMOVUPD 64(SI)(AX*8), Y6
+	VMOVUPD 96(SI)(AX*8), Y7
+	VFMADD231PD 0(DI)(AX*8), Y4, Y0
+	VFMADD231PD 32(DI)(AX*8), Y5, Y1
+	VFMADD231PD 64(DI)(AX*8), Y6, Y2
+	VFMADD231PD 96(DI)(AX*8), Y7, Y3
+	ADDQ $16, AX
+	CMPQ AX, BX
+	JLT dot_l16
+dot_t4:
+	MOVQ CX, BX
+	ANDQ $~3, BX
+	CMPQ AX, BX
+	JGE dot_t1
+dot_l4:
+	VMOVUPD (SI)(AX*8), Y4
+	VFMADD231PD (DI)(AX*8), Y4, Y0
+	ADDQ $4, AX
+	CMPQ AX, BX
+	JLT dot_l4
+dot_t1:
+	VADDPD Y1, Y0, Y0
+	VADDPD Y3, Y2, Y2
+	VADDPD Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VPERMILPD $1, X0, X1
+	VADDSD X1, X0, X0
+	CMPQ AX, CX
+	JGE dot_done
+dot_l1:
+	VMOVSD (SI)(AX*8), X4
+	VFMADD231SD (DI)(AX*8), X4, X0
+	INCQ AX
+	CMPQ AX, CX
+	JLT dot_l1
+dot_done:
+	VMOVSD X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func daxpyUnitaryAVX2(alpha float64, x, y []float64)
+TEXT ·daxpyUnitaryAVX2(SB), NOSPLIT, $0-56
+	VBROADCASTSD alpha+0(FP), Y15
+	MOVQ x_base+8(FP), SI
+	MOVQ x_len+16(FP), CX
+	MOVQ y_base+32(FP), DI
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $~15, BX
+	JZ axpy_t4
+axpy_l16:
+	VMOVUPD 0(DI)(AX*8), Y0
+	VMOVUPD 32(DI)(AX*8), Y1
+	VMOVUPD 64(DI)(AX*8), Y2
+	VMOVUPD 96(DI)(AX*8), Y3
+	VFMADD231PD 0(SI)(AX*8), Y15, Y0
+	VFMADD231PD 32(SI)(AX*8), Y15, Y1
+	VFMADD231PD 64(SI)(AX*8), Y15, Y2
+	VFMADD231PD 96(SI)(AX*8), Y15, Y3
+	VMOVUPD Y0, 0(DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	VMOVUPD Y2, 64(DI)(AX*8)
+	VMOVUPD Y3, 96(DI)(AX*8)
+	ADDQ $16, AX
+	CMPQ AX, BX
+	JLT axpy_l16
+axpy_t4:
+	MOVQ CX, BX
+	ANDQ $~3, BX
+	CMPQ AX, BX
+	JGE axpy_t1
+axpy_l4:
+	VMOVUPD (DI)(AX*8), Y0
+	VFMADD231PD (SI)(AX*8), Y15, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ $4, AX
+	CMPQ AX, BX
+	JLT axpy_l4
+axpy_t1:
+	CMPQ AX, CX
+	JGE axpy_done
+axpy_l1:
+	VMOVSD (DI)(AX*8), X0
+	VFMADD231SD (SI)(AX*8), X15, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ AX
+	CMPQ AX, CX
+	JLT axpy_l1
+axpy_done:
+	VZEROUPPER
+	RET
+
+// func daxpyUnitaryToAVX2(dst []float64, alpha float64, x, y []float64)
+TEXT ·daxpyUnitaryToAVX2(SB), NOSPLIT, $0-80
+	MOVQ dst_base+0(FP), DX
+	VBROADCASTSD alpha+24(FP), Y15
+	MOVQ x_base+32(FP), SI
+	MOVQ x_len+40(FP), CX
+	MOVQ y_base+56(FP), DI
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $~15, BX
+	JZ axpyto_t4
+axpyto_l16:
+	VMOVUPD 0(DI)(AX*8), Y0
+	VMOVUPD 32(DI)(AX*8), Y1
+	VMOVUPD 64(DI)(AX*8), Y2
+	VMOVUPD 96(DI)(AX*8), Y3
+	VFMADD231PD 0(SI)(AX*8), Y15, Y0
+	VFMADD231PD 32(SI)(AX*8), Y15, Y1
+	VFMADD231PD 64(SI)(AX*8), Y15, Y2
+	VFMADD231PD 96(SI)(AX*8), Y15, Y3
+	VMOVUPD Y0, 0(DX)(AX*8)
+	VMOVUPD Y1, 32(DX)(AX*8)
+	VMOVUPD Y2, 64(DX)(AX*8)
+	VMOVUPD Y3, 96(DX)(AX*8)
+	ADDQ $16, AX
+	CMPQ AX, BX
+	JLT axpyto_l16
+axpyto_t4:
+	MOVQ CX, BX
+	ANDQ $~3, BX
+	CMPQ AX, BX
+	JGE axpyto_t1
+axpyto_l4:
+	VMOVUPD (DI)(AX*8), Y0
+	VFMADD231PD (SI)(AX*8), Y15, Y0
+	VMOVUPD Y0, (DX)(AX*8)
+	ADDQ $4, AX
+	CMPQ AX, BX
+	JLT axpyto_l4
+axpyto_t1:
+	CMPQ AX, CX
+	JGE axpyto_done
+axpyto_l1:
+	VMOVSD (DI)(AX*8), X0
+	VFMADD231SD (SI)(AX*8), X15, X0
+	VMOVSD X0, (DX)(AX*8)
+	INCQ AX
+	CMPQ AX, CX
+	JLT axpyto_l1
+axpyto_done:
+	VZEROUPPER
+	RET
+
+// func dscalUnitaryAVX2(alpha float64, x []float64)
+TEXT ·dscalUnitaryAVX2(SB), NOSPLIT, $0-32
+	VBROADCASTSD alpha+0(FP), Y15
+	MOVQ x_base+8(FP), SI
+	MOVQ x_len+16(FP), CX
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $~15, BX
+	JZ scal_t4
+scal_l16:
+	VMULPD 0(SI)(AX*8), Y15, Y0
+	VMULPD 32(SI)(AX*8), Y15, Y1
+	VMULPD 64(SI)(AX*8), Y15, Y2
+	VMULPD 96(SI)(AX*8), Y15, Y3
+	VMOVUPD Y0, 0(SI)(AX*8)
+	VMOVUPD Y1, 32(SI)(AX*8)
+	VMOVUPD Y2, 64(SI)(AX*8)
+	VMOVUPD Y3, 96(SI)(AX*8)
+	ADDQ $16, AX
+	CMPQ AX, BX
+	JLT scal_l16
+scal_t4:
+	MOVQ CX, BX
+	ANDQ $~3, BX
+	CMPQ AX, BX
+	JGE scal_t1
+scal_l4:
+	VMULPD (SI)(AX*8), Y15, Y0
+	VMOVUPD Y0, (SI)(AX*8)
+	ADDQ $4, AX
+	CMPQ AX, BX
+	JLT scal_l4
+scal_t1:
+	CMPQ AX, CX
+	JGE scal_done
+scal_l1:
+	VMULSD (SI)(AX*8), X15, X0
+	VMOVSD X0, (SI)(AX*8)
+	INCQ AX
+	CMPQ AX, CX
+	JLT scal_l1
+scal_done:
+	VZEROUPPER
+	RET
+
+// func dasumUnitaryAVX2(x []float64) float64
+TEXT ·dasumUnitaryAVX2(SB), NOSPLIT, $0-32
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	VBROADCASTSD absmask<>(SB), Y15
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $~15, BX
+	JZ asum_t4
+asum_l16:
+	VANDPD 0(SI)(AX*8), Y15, Y4
+	VANDPD 32(SI)(AX*8), Y15, Y5
+	VANDPD 64(SI)(AX*8), Y15, Y6
+	VANDPD 96(SI)(AX*8), Y15, Y7
+	VADDPD Y4, Y0, Y0
+	VADDPD Y5, Y1, Y1
+	VADDPD Y6, Y2, Y2
+	VADDPD Y7, Y3, Y3
+	ADDQ $16, AX
+	CMPQ AX, BX
+	JLT asum_l16
+asum_t4:
+	MOVQ CX, BX
+	ANDQ $~3, BX
+	CMPQ AX, BX
+	JGE asum_t1
+asum_l4:
+	VANDPD (SI)(AX*8), Y15, Y4
+	VADDPD Y4, Y0, Y0
+	ADDQ $4, AX
+	CMPQ AX, BX
+	JLT asum_l4
+asum_t1:
+	VADDPD Y1, Y0, Y0
+	VADDPD Y3, Y2, Y2
+	VADDPD Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VPERMILPD $1, X0, X1
+	VADDSD X1, X0, X0
+	CMPQ AX, CX
+	JGE asum_done
+asum_l1:
+	VMOVSD (SI)(AX*8), X4
+	VANDPD X4, X15, X4
+	VADDSD X4, X0, X0
+	INCQ AX
+	CMPQ AX, CX
+	JLT asum_l1
+asum_done:
+	VMOVSD X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func amaxUnitaryAVX2(x []float64) float64
+// max |x[i]| ignoring NaN; 0 for empty x.
+TEXT ·amaxUnitaryAVX2(SB), NOSPLIT, $0-32
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	VBROADCASTSD absmask<>(SB), Y15
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $~15, BX
+	JZ amax_t4
+amax_l16:
+	VANDPD 0(SI)(AX*8), Y15, Y4
+	VANDPD 32(SI)(AX*8), Y15, Y5
+	VANDPD 64(SI)(AX*8), Y15, Y6
+	VANDPD 96(SI)(AX*8), Y15, Y7
+	VMAXPD Y0, Y4, Y0
+	VMAXPD Y1, Y5, Y1
+	VMAXPD Y2, Y6, Y2
+	VMAXPD Y3, Y7, Y3
+	ADDQ $16, AX
+	CMPQ AX, BX
+	JLT amax_l16
+amax_t4:
+	MOVQ CX, BX
+	ANDQ $~3, BX
+	CMPQ AX, BX
+	JGE amax_t1
+amax_l4:
+	VANDPD (SI)(AX*8), Y15, Y4
+	VMAXPD Y0, Y4, Y0
+	ADDQ $4, AX
+	CMPQ AX, BX
+	JLT amax_l4
+amax_t1:
+	VMAXPD Y1, Y0, Y0
+	VMAXPD Y3, Y2, Y2
+	VMAXPD Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPD X1, X0, X0
+	VPERMILPD $1, X0, X1
+	VMAXSD X1, X0, X0
+	CMPQ AX, CX
+	JGE amax_done
+amax_l1:
+	VMOVSD (SI)(AX*8), X4
+	VANDPD X4, X15, X4
+	VMAXSD X0, X4, X0
+	INCQ AX
+	CMPQ AX, CX
+	JLT amax_l1
+amax_done:
+	VMOVSD X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func sumSqScaledAVX2(x []float64, s float64) float64
+TEXT ·sumSqScaledAVX2(SB), NOSPLIT, $0-40
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	VBROADCASTSD s+24(FP), Y15
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $~15, BX
+	JZ ssq_t4
+ssq_l16:
+	VMULPD 0(SI)(AX*8), Y15, Y4
+	VMULPD 32(SI)(AX*8), Y15, Y5
+	VMULPD 64(SI)(AX*8), Y15, Y6
+	VMULPD 96(SI)(AX*8), Y15, Y7
+	VFMADD231PD Y4, Y4, Y0
+	VFMADD231PD Y5, Y5, Y1
+	VFMADD231PD Y6, Y6, Y2
+	VFMADD231PD Y7, Y7, Y3
+	ADDQ $16, AX
+	CMPQ AX, BX
+	JLT ssq_l16
+ssq_t4:
+	MOVQ CX, BX
+	ANDQ $~3, BX
+	CMPQ AX, BX
+	JGE ssq_t1
+ssq_l4:
+	VMULPD (SI)(AX*8), Y15, Y4
+	VFMADD231PD Y4, Y4, Y0
+	ADDQ $4, AX
+	CMPQ AX, BX
+	JLT ssq_l4
+ssq_t1:
+	VADDPD Y1, Y0, Y0
+	VADDPD Y3, Y2, Y2
+	VADDPD Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VPERMILPD $1, X0, X1
+	VADDSD X1, X0, X0
+	CMPQ AX, CX
+	JGE ssq_done
+ssq_l1:
+	VMULSD (SI)(AX*8), X15, X4
+	VFMADD231SD X4, X4, X0
+	INCQ AX
+	CMPQ AX, CX
+	JLT ssq_l1
+ssq_done:
+	VMOVSD X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+// func absEqFirstAVX2(x []float64, m float64) int
+// first i with |x[i]| == m, or len(x) if none.
+TEXT ·absEqFirstAVX2(SB), NOSPLIT, $0-40
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	VBROADCASTSD m+24(FP), Y14
+	VBROADCASTSD absmask<>(SB), Y15
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $~7, BX
+	JZ aeq_t1
+aeq_l8:
+	VANDPD (SI)(AX*8), Y15, Y0
+	VANDPD 32(SI)(AX*8), Y15, Y1
+	VCMPPD $0, Y14, Y0, Y0
+	VCMPPD $0, Y14, Y1, Y1
+	VORPD Y1, Y0, Y2
+	VPTEST Y2, Y2
+	JNZ aeq_found
+	ADDQ $8, AX
+	CMPQ AX, BX
+	JLT aeq_l8
+aeq_t1:
+	CMPQ AX, CX
+	JGE aeq_done
+aeq_l1:
+	VMOVSD (SI)(AX*8), X0
+	VANDPD X0, X15, X0
+	VUCOMISD X14, X0
+	JEQ aeq_check
+aeq_next:
+	INCQ AX
+	CMPQ AX, CX
+	JLT aeq_l1
+aeq_done:
+	MOVQ AX, ret+32(FP)
+	VZEROUPPER
+	RET
+aeq_check:
+	JPS aeq_next
+	JMP aeq_done
+aeq_found:
+	VMOVMSKPD Y0, DX
+	VMOVMSKPD Y1, R8
+	SHLQ $4, R8
+	ORQ R8, DX
+	BSFQ DX, DX
+	ADDQ DX, AX
+	MOVQ AX, ret+32(FP)
+	VZEROUPPER
+	RET
+
+// func ddotUnitaryAVX512(x, y []float64) float64
+TEXT ·ddotUnitaryAVX512(SB), NOSPLIT, $0-56
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	MOVQ y_base+24(FP), DI
+	VXORPD Z0, Z0, Z0
+	VXORPD Z1, Z1, Z1
+	VXORPD Z2, Z2, Z2
+	VXORPD Z3, Z3, Z3
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $~31, BX
+	JZ dot_t8
+dot_l32:
+	VMOVUPD 0(SI)(AX*8), Z4
+	VMOVUPD 64(SI)(AX*8), Z5
+	VMOVUPD 128(SI)(AX*8), Z6
+	VMOVUPD 192(SI)(AX*8), Z7
+	VFMADD231PD 0(DI)(AX*8), Z4, Z0
+	VFMADD231PD 64(DI)(AX*8), Z5, Z1
+	VFMADD231PD 128(DI)(AX*8), Z6, Z2
+	VFMADD231PD 192(DI)(AX*8), Z7, Z3
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JLT dot_l32
+dot_t8:
+	MOVQ CX, BX
+	ANDQ $~7, BX
+	CMPQ AX, BX
+	JGE dot_tm
+dot_l8:
+	VMOVUPD (SI)(AX*8), Z4
+	VFMADD231PD (DI)(AX*8), Z4, Z0
+	ADDQ $8, AX
+	CMPQ AX, BX
+	JLT dot_l8
+dot_tm:
+	MOVQ CX, BX
+	SUBQ AX, BX
+	JZ dot_done
+	MOVQ $1, DX
+	MOVQ BX, CX
+	SHLQ CX, DX
+	DECQ DX
+	KMOVW DX, K1
+	VMOVUPD.Z (SI)(AX*8), K1, Z4
+	VMOVUPD.Z (DI)(AX*8), K1, Z5
+	VFMADD231PD Z5, Z4, Z1
+dot_done:
+	VADDPD Z1, Z0, Z0
+	VADDPD Z3, Z2, Z2
+	VADDPD Z2, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPD Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VPERMILPD $1, X0, X1
+	VADDSD X1, X0, X0
+	VMOVSD X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func daxpyUnitaryAVX512(alpha float64, x, y []float64)
+TEXT ·daxpyUnitaryAVX512(SB), NOSPLIT, $0-56
+	VBROADCASTSD alpha+0(FP), Z15
+	MOVQ x_base+8(FP), SI
+	MOVQ x_len+16(FP), CX
+	MOVQ y_base+32(FP), DI
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $~31, BX
+	JZ axpy_t8
+axpy_l32:
+	VMOVUPD 0(DI)(AX*8), Z0
+	VMOVUPD 64(DI)(AX*8), Z1
+	VMOVUPD 128(DI)(AX*8), Z2
+	VMOVUPD 192(DI)(AX*8), Z3
+	VFMADD231PD 0(SI)(AX*8), Z15, Z0
+	VFMADD231PD 64(SI)(AX*8), Z15, Z1
+	VFMADD231PD 128(SI)(AX*8), Z15, Z2
+	VFMADD231PD 192(SI)(AX*8), Z15, Z3
+	VMOVUPD Z0, 0(DI)(AX*8)
+	VMOVUPD Z1, 64(DI)(AX*8)
+	VMOVUPD Z2, 128(DI)(AX*8)
+	VMOVUPD Z3, 192(DI)(AX*8)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JLT axpy_l32
+axpy_t8:
+	MOVQ CX, BX
+	ANDQ $~7, BX
+	CMPQ AX, BX
+	JGE axpy_tm
+axpy_l8:
+	VMOVUPD (DI)(AX*8), Z0
+	VFMADD231PD (SI)(AX*8), Z15, Z0
+	VMOVUPD Z0, (DI)(AX*8)
+	ADDQ $8, AX
+	CMPQ AX, BX
+	JLT axpy_l8
+axpy_tm:
+	MOVQ CX, BX
+	SUBQ AX, BX
+	JZ axpy_done
+	MOVQ $1, DX
+	MOVQ BX, CX
+	SHLQ CX, DX
+	DECQ DX
+	KMOVW DX, K1
+	VMOVUPD.Z (DI)(AX*8), K1, Z0
+	VMOVUPD.Z (SI)(AX*8), K1, Z1
+	VFMADD231PD Z1, Z15, Z0
+	VMOVUPD Z0, K1, (DI)(AX*8)
+axpy_done:
+	VZEROUPPER
+	RET
+
+// func daxpyUnitaryToAVX512(dst []float64, alpha float64, x, y []float64)
+TEXT ·daxpyUnitaryToAVX512(SB), NOSPLIT, $0-80
+	MOVQ dst_base+0(FP), R9
+	VBROADCASTSD alpha+24(FP), Z15
+	MOVQ x_base+32(FP), SI
+	MOVQ x_len+40(FP), CX
+	MOVQ y_base+56(FP), DI
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $~31, BX
+	JZ axpyto_t8
+axpyto_l32:
+	VMOVUPD 0(DI)(AX*8), Z0
+	VMOVUPD 64(DI)(AX*8), Z1
+	VMOVUPD 128(DI)(AX*8), Z2
+	VMOVUPD 192(DI)(AX*8), Z3
+	VFMADD231PD 0(SI)(AX*8), Z15, Z0
+	VFMADD231PD 64(SI)(AX*8), Z15, Z1
+	VFMADD231PD 128(SI)(AX*8), Z15, Z2
+	VFMADD231PD 192(SI)(AX*8), Z15, Z3
+	VMOVUPD Z0, 0(R9)(AX*8)
+	VMOVUPD Z1, 64(R9)(AX*8)
+	VMOVUPD Z2, 128(R9)(AX*8)
+	VMOVUPD Z3, 192(R9)(AX*8)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JLT axpyto_l32
+axpyto_t8:
+	MOVQ CX, BX
+	ANDQ $~7, BX
+	CMPQ AX, BX
+	JGE axpyto_tm
+axpyto_l8:
+	VMOVUPD (DI)(AX*8), Z0
+	VFMADD231PD (SI)(AX*8), Z15, Z0
+	VMOVUPD Z0, (R9)(AX*8)
+	ADDQ $8, AX
+	CMPQ AX, BX
+	JLT axpyto_l8
+axpyto_tm:
+	MOVQ CX, BX
+	SUBQ AX, BX
+	JZ axpyto_done
+	MOVQ $1, DX
+	MOVQ BX, CX
+	SHLQ CX, DX
+	DECQ DX
+	KMOVW DX, K1
+	VMOVUPD.Z (DI)(AX*8), K1, Z0
+	VMOVUPD.Z (SI)(AX*8), K1, Z1
+	VFMADD231PD Z1, Z15, Z0
+	VMOVUPD Z0, K1, (R9)(AX*8)
+axpyto_done:
+	VZEROUPPER
+	RET
+
+// func dscalUnitaryAVX512(alpha float64, x []float64)
+TEXT ·dscalUnitaryAVX512(SB), NOSPLIT, $0-32
+	VBROADCASTSD alpha+0(FP), Z15
+	MOVQ x_base+8(FP), SI
+	MOVQ x_len+16(FP), CX
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $~31, BX
+	JZ scal_t8
+scal_l32:
+	VMULPD 0(SI)(AX*8), Z15, Z0
+	VMULPD 64(SI)(AX*8), Z15, Z1
+	VMULPD 128(SI)(AX*8), Z15, Z2
+	VMULPD 192(SI)(AX*8), Z15, Z3
+	VMOVUPD Z0, 0(SI)(AX*8)
+	VMOVUPD Z1, 64(SI)(AX*8)
+	VMOVUPD Z2, 128(SI)(AX*8)
+	VMOVUPD Z3, 192(SI)(AX*8)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JLT scal_l32
+scal_t8:
+	MOVQ CX, BX
+	ANDQ $~7, BX
+	CMPQ AX, BX
+	JGE scal_tm
+scal_l8:
+	VMULPD (SI)(AX*8), Z15, Z0
+	VMOVUPD Z0, (SI)(AX*8)
+	ADDQ $8, AX
+	CMPQ AX, BX
+	JLT scal_l8
+scal_tm:
+	MOVQ CX, BX
+	SUBQ AX, BX
+	JZ scal_done
+	MOVQ $1, DX
+	MOVQ BX, CX
+	SHLQ CX, DX
+	DECQ DX
+	KMOVW DX, K1
+	VMOVUPD.Z (SI)(AX*8), K1, Z0
+	VMULPD Z0, Z15, Z0
+	VMOVUPD Z0, K1, (SI)(AX*8)
+scal_done:
+	VZEROUPPER
+	RET
+
+// func dasumUnitaryAVX512(x []float64) float64
+TEXT ·dasumUnitaryAVX512(SB), NOSPLIT, $0-32
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	VBROADCASTSD absmask<>(SB), Z15
+	VXORPD Z0, Z0, Z0
+	VXORPD Z1, Z1, Z1
+	VXORPD Z2, Z2, Z2
+	VXORPD Z3, Z3, Z3
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $~31, BX
+	JZ asum_t8
+asum_l32:
+	VANDPD 0(SI)(AX*8), Z15, Z4
+	VANDPD 64(SI)(AX*8), Z15, Z5
+	VANDPD 128(SI)(AX*8), Z15, Z6
+	VANDPD 192(SI)(AX*8), Z15, Z7
+	VADDPD Z4, Z0, Z0
+	VADDPD Z5, Z1, Z1
+	VADDPD Z6, Z2, Z2
+	VADDPD Z7, Z3, Z3
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JLT asum_l32
+asum_t8:
+	MOVQ CX, BX
+	ANDQ $~7, BX
+	CMPQ AX, BX
+	JGE asum_tm
+asum_l8:
+	VANDPD (SI)(AX*8), Z15, Z4
+	VADDPD Z4, Z0, Z0
+	ADDQ $8, AX
+	CMPQ AX, BX
+	JLT asum_l8
+asum_tm:
+	MOVQ CX, BX
+	SUBQ AX, BX
+	JZ asum_done
+	MOVQ $1, DX
+	MOVQ BX, CX
+	SHLQ CX, DX
+	DECQ DX
+	KMOVW DX, K1
+	VMOVUPD.Z (SI)(AX*8), K1, Z4
+	VANDPD Z4, Z15, Z4
+	VADDPD Z4, Z1, Z1
+asum_done:
+	VADDPD Z1, Z0, Z0
+	VADDPD Z3, Z2, Z2
+	VADDPD Z2, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPD Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VPERMILPD $1, X0, X1
+	VADDSD X1, X0, X0
+	VMOVSD X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func sumSqScaledAVX512(x []float64, s float64) float64
+TEXT ·sumSqScaledAVX512(SB), NOSPLIT, $0-40
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	VBROADCASTSD s+24(FP), Z15
+	VXORPD Z0, Z0, Z0
+	VXORPD Z1, Z1, Z1
+	VXORPD Z2, Z2, Z2
+	VXORPD Z3, Z3, Z3
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $~31, BX
+	JZ ssq_t8
+ssq_l32:
+	VMULPD 0(SI)(AX*8), Z15, Z4
+	VMULPD 64(SI)(AX*8), Z15, Z5
+	VMULPD 128(SI)(AX*8), Z15, Z6
+	VMULPD 192(SI)(AX*8), Z15, Z7
+	VFMADD231PD Z4, Z4, Z0
+	VFMADD231PD Z5, Z5, Z1
+	VFMADD231PD Z6, Z6, Z2
+	VFMADD231PD Z7, Z7, Z3
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JLT ssq_l32
+ssq_t8:
+	MOVQ CX, BX
+	ANDQ $~7, BX
+	CMPQ AX, BX
+	JGE ssq_tm
+ssq_l8:
+	VMULPD (SI)(AX*8), Z15, Z4
+	VFMADD231PD Z4, Z4, Z0
+	ADDQ $8, AX
+	CMPQ AX, BX
+	JLT ssq_l8
+ssq_tm:
+	MOVQ CX, BX
+	SUBQ AX, BX
+	JZ ssq_done
+	MOVQ $1, DX
+	MOVQ BX, CX
+	SHLQ CX, DX
+	DECQ DX
+	KMOVW DX, K1
+	VMOVUPD.Z (SI)(AX*8), K1, Z4
+	VMULPD Z4, Z15, Z4
+	VFMADD231PD Z4, Z4, Z1
+ssq_done:
+	VADDPD Z1, Z0, Z0
+	VADDPD Z3, Z2, Z2
+	VADDPD Z2, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPD Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VPERMILPD $1, X0, X1
+	VADDSD X1, X0, X0
+	VMOVSD X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+// func amaxUnitaryAVX512(x []float64) float64
+TEXT ·amaxUnitaryAVX512(SB), NOSPLIT, $0-32
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	VBROADCASTSD absmask<>(SB), Z15
+	VXORPD Z0, Z0, Z0
+	VXORPD Z1, Z1, Z1
+	VXORPD Z2, Z2, Z2
+	VXORPD Z3, Z3, Z3
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $~31, BX
+	JZ amax_t8
+amax_l32:
+	VANDPD 0(SI)(AX*8), Z15, Z4
+	VANDPD 64(SI)(AX*8), Z15, Z5
+	VANDPD 128(SI)(AX*8), Z15, Z6
+	VANDPD 192(SI)(AX*8), Z15, Z7
+	VMAXPD Z0, Z4, Z0
+	VMAXPD Z1, Z5, Z1
+	VMAXPD Z2, Z6, Z2
+	VMAXPD Z3, Z7, Z3
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JLT amax_l32
+amax_t8:
+	MOVQ CX, BX
+	ANDQ $~7, BX
+	CMPQ AX, BX
+	JGE amax_tm
+amax_l8:
+	VANDPD (SI)(AX*8), Z15, Z4
+	VMAXPD Z0, Z4, Z0
+	ADDQ $8, AX
+	CMPQ AX, BX
+	JLT amax_l8
+amax_tm:
+	MOVQ CX, BX
+	SUBQ AX, BX
+	JZ amax_done
+	MOVQ $1, DX
+	MOVQ BX, CX
+	SHLQ CX, DX
+	DECQ DX
+	KMOVW DX, K1
+	VMOVUPD.Z (SI)(AX*8), K1, Z4
+	VANDPD Z4, Z15, Z4
+	VMAXPD Z1, Z4, Z1
+amax_done:
+	VMAXPD Z1, Z0, Z0
+	VMAXPD Z3, Z2, Z2
+	VMAXPD Z2, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VMAXPD Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPD X1, X0, X0
+	VPERMILPD $1, X0, X1
+	VMAXSD X1, X0, X0
+	VMOVSD X0, ret+24(FP)
+	VZEROUPPER
+	RET
