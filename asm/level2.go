@@ -101,7 +101,7 @@ func dgemvNGeneric(m, n int, alpha float64, a []float64, lda int, x []float64, b
 func dgemvTGeneric(m, n int, alpha float64, a []float64, lda int, x []float64, beta float64, y []float64) {
 	y = y[:n]
 	scaleY(beta, y)
-	if alpha == 0 || m == 0 {
+	if alpha == 0 || m == 0 || n == 0 {
 		return
 	}
 	x = x[:m]

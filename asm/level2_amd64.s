@@ -1,0 +1,583 @@
+// DgemvN and DgemvT kernels for amd64: AVX2+FMA3 (masked tails with
+// VMASKMOVPD) and AVX-512F (k-masked tails). Four rows of A per pass: for N
+// the four rows share each load of x; for T each pass reads y once and
+// accumulates four rows into it, so A is streamed exactly once.
+// Go declarations and registration: level2_amd64.go.
+
+//go:build !purego
+
+#include "textflag.h"
+
+// tailmask<>: row r (0..3) holds r leading all-ones lanes.
+DATA tailmask<>+0(SB)/8, $0
+DATA tailmask<>+8(SB)/8, $0
+DATA tailmask<>+16(SB)/8, $0
+DATA tailmask<>+24(SB)/8, $0
+DATA tailmask<>+32(SB)/8, $-1
+DATA tailmask<>+40(SB)/8, $0
+DATA tailmask<>+48(SB)/8, $0
+DATA tailmask<>+56(SB)/8, $0
+DATA tailmask<>+64(SB)/8, $-1
+DATA tailmask<>+72(SB)/8, $-1
+DATA tailmask<>+80(SB)/8, $0
+DATA tailmask<>+88(SB)/8, $0
+DATA tailmask<>+96(SB)/8, $-1
+DATA tailmask<>+104(SB)/8, $-1
+DATA tailmask<>+112(SB)/8, $-1
+DATA tailmask<>+120(SB)/8, $0
+GLOBL tailmask<>(SB), RODATA|NOPTR, $128
+
+// func dgemvNAVX2(m, n int, alpha float64, a []float64, lda int, x []float64, beta float64, y []float64)
+// Requires m, n >= 1 and alpha != 0; beta == 0 overwrites y.
+TEXT ·dgemvNAVX2(SB), NOSPLIT, $0-112
+	MOVQ m+0(FP), R9
+	MOVQ n+8(FP), CX
+	VBROADCASTSD alpha+16(FP), Y15
+	MOVQ a_base+24(FP), SI
+	MOVQ lda+48(FP), R8
+	SHLQ $3, R8
+	MOVQ x_base+56(FP), DI
+	VBROADCASTSD beta+80(FP), Y14
+	MOVQ y_base+88(FP), DX
+	MOVQ CX, BX
+	ANDQ $3, BX
+	SHLQ $5, BX
+	LEAQ tailmask<>(SB), R13
+	VMOVUPD (R13)(BX*1), Y13
+	MOVQ CX, R14
+	ANDQ $~7, R14   // n rounded down to the unroll
+	MOVQ CX, R15
+	ANDQ $~3, R15   // n rounded down to the vector width
+	XORQ R11, R11
+	VXORPD X12, X12, X12
+	VUCOMISD beta+80(FP), X12
+	SETEQ R11   // beta == 0 (NaN compares unequal)
+	JPC nbeta
+	XORQ R11, R11
+nbeta:
+	CMPQ R9, $4
+	JLT nrow1
+nrow4:
+	LEAQ (SI)(R8*1), R10
+	LEAQ (R10)(R8*1), R12
+	LEAQ (R12)(R8*1), BX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	XORQ AX, AX
+	CMPQ R14, $0
+	JEQ n4_v
+n4_u:
+	VMOVUPD (DI)(AX*8), Y8
+	VMOVUPD 32(DI)(AX*8), Y9
+	VFMADD231PD (SI)(AX*8), Y8, Y0
+	VFMADD231PD 32(SI)(AX*8), Y9, Y4
+	VFMADD231PD (R10)(AX*8), Y8, Y1
+	VFMADD231PD 32(R10)(AX*8), Y9, Y5
+	VFMADD231PD (R12)(AX*8), Y8, Y2
+	VFMADD231PD 32(R12)(AX*8), Y9, Y6
+	VFMADD231PD (BX)(AX*8), Y8, Y3
+	VFMADD231PD 32(BX)(AX*8), Y9, Y7
+	ADDQ $8, AX
+	CMPQ AX, R14
+	JLT n4_u
+n4_v:
+	CMPQ AX, R15
+	JGE n4_m
+	VMOVUPD (DI)(AX*8), Y8
+	VFMADD231PD (SI)(AX*8), Y8, Y0
+	VFMADD231PD (R10)(AX*8), Y8, Y1
+	VFMADD231PD (R12)(AX*8), Y8, Y2
+	VFMADD231PD (BX)(AX*8), Y8, Y3
+	ADDQ $4, AX
+n4_m:
+	CMPQ AX, CX
+	JGE n4_r
+	VMASKMOVPD (DI)(AX*8), Y13, Y8
+	VMASKMOVPD (SI)(AX*8), Y13, Y9
+	VFMADD231PD Y9, Y8, Y4
+	VMASKMOVPD (R10)(AX*8), Y13, Y9
+	VFMADD231PD Y9, Y8, Y5
+	VMASKMOVPD (R12)(AX*8), Y13, Y9
+	VFMADD231PD Y9, Y8, Y6
+	VMASKMOVPD (BX)(AX*8), Y13, Y9
+	VFMADD231PD Y9, Y8, Y7
+n4_r:
+	VADDPD Y4, Y0, Y0
+	VADDPD Y5, Y1, Y1
+	VADDPD Y6, Y2, Y2
+	VADDPD Y7, Y3, Y3
+	VHADDPD Y1, Y0, Y0
+	VHADDPD Y3, Y2, Y2
+	VPERM2F128 $0x20, Y2, Y0, Y8
+	VPERM2F128 $0x31, Y2, Y0, Y9
+	VADDPD Y9, Y8, Y8
+	VMULPD Y15, Y8, Y8
+	TESTQ R11, R11
+	JNE n4_store
+	VFMADD231PD (DX), Y14, Y8
+n4_store:
+	VMOVUPD Y8, (DX)
+	ADDQ $32, DX
+	LEAQ (BX)(R8*1), SI
+	SUBQ $4, R9
+	CMPQ R9, $4
+	JGE nrow4
+nrow1:
+	TESTQ R9, R9
+	JEQ ndone
+nrow1_loop:
+	VXORPD Y0, Y0, Y0
+	VXORPD Y4, Y4, Y4
+	XORQ AX, AX
+	CMPQ R14, $0
+	JEQ n1_v
+n1_u:
+	VMOVUPD (DI)(AX*8), Y8
+	VMOVUPD 32(DI)(AX*8), Y9
+	VFMADD231PD (SI)(AX*8), Y8, Y0
+	VFMADD231PD 32(SI)(AX*8), Y9, Y4
+	ADDQ $8, AX
+	CMPQ AX, R14
+	JLT n1_u
+n1_v:
+	CMPQ AX, R15
+	JGE n1_m
+	VMOVUPD (DI)(AX*8), Y8
+	VFMADD231PD (SI)(AX*8), Y8, Y0
+	ADDQ $4, AX
+n1_m:
+	CMPQ AX, CX
+	JGE n1_r
+	VMASKMOVPD (DI)(AX*8), Y13, Y8
+	VMASKMOVPD (SI)(AX*8), Y13, Y9
+	VFMADD231PD Y9, Y8, Y4
+n1_r:
+	VADDPD Y4, Y0, Y0
+	VEXTRACTF128 $1, Y0, X4
+	VADDPD X4, X0, X0
+	VPERMILPD $1, X0, X4
+	VADDSD X4, X0, X0
+	VMULSD X15, X0, X0
+	TESTQ R11, R11
+	JNE n1_store
+	VFMADD231SD (DX), X14, X0
+n1_store:
+	VMOVSD X0, (DX)
+	ADDQ $8, DX
+	ADDQ R8, SI
+	DECQ R9
+	JNE nrow1_loop
+ndone:
+	VZEROUPPER
+	RET
+
+// func dgemvNAVX512(m, n int, alpha float64, a []float64, lda int, x []float64, beta float64, y []float64)
+// Requires m, n >= 1 and alpha != 0; beta == 0 overwrites y.
+TEXT ·dgemvNAVX512(SB), NOSPLIT, $0-112
+	MOVQ m+0(FP), R9
+	MOVQ n+8(FP), CX
+	VBROADCASTSD alpha+16(FP), Z15
+	MOVQ a_base+24(FP), SI
+	MOVQ lda+48(FP), R8
+	SHLQ $3, R8
+	MOVQ x_base+56(FP), DI
+	VBROADCASTSD beta+80(FP), Z14
+	MOVQ y_base+88(FP), DX
+	MOVQ CX, BX
+	ANDQ $7, BX
+	MOVQ $1, R13
+	MOVQ CX, R14
+	MOVQ BX, CX
+	SHLQ CX, R13
+	MOVQ R14, CX
+	DECQ R13
+	KMOVW R13, K1
+	MOVQ CX, R14
+	ANDQ $~15, R14   // n rounded down to the unroll
+	MOVQ CX, R15
+	ANDQ $~7, R15   // n rounded down to the vector width
+	XORQ R11, R11
+	VXORPD X12, X12, X12
+	VUCOMISD beta+80(FP), X12
+	SETEQ R11   // beta == 0 (NaN compares unequal)
+	JPC nbeta
+	XORQ R11, R11
+nbeta:
+	CMPQ R9, $4
+	JLT nrow1
+nrow4:
+	LEAQ (SI)(R8*1), R10
+	LEAQ (R10)(R8*1), R12
+	LEAQ (R12)(R8*1), BX
+	VXORPD Z0, Z0, Z0
+	VXORPD Z1, Z1, Z1
+	VXORPD Z2, Z2, Z2
+	VXORPD Z3, Z3, Z3
+	VXORPD Z4, Z4, Z4
+	VXORPD Z5, Z5, Z5
+	VXORPD Z6, Z6, Z6
+	VXORPD Z7, Z7, Z7
+	XORQ AX, AX
+	CMPQ R14, $0
+	JEQ n4_v
+n4_u:
+	VMOVUPD (DI)(AX*8), Z8
+	VMOVUPD 64(DI)(AX*8), Z9
+	VFMADD231PD (SI)(AX*8), Z8, Z0
+	VFMADD231PD 64(SI)(AX*8), Z9, Z4
+	VFMADD231PD (R10)(AX*8), Z8, Z1
+	VFMADD231PD 64(R10)(AX*8), Z9, Z5
+	VFMADD231PD (R12)(AX*8), Z8, Z2
+	VFMADD231PD 64(R12)(AX*8), Z9, Z6
+	VFMADD231PD (BX)(AX*8), Z8, Z3
+	VFMADD231PD 64(BX)(AX*8), Z9, Z7
+	ADDQ $16, AX
+	CMPQ AX, R14
+	JLT n4_u
+n4_v:
+	CMPQ AX, R15
+	JGE n4_m
+	VMOVUPD (DI)(AX*8), Z8
+	VFMADD231PD (SI)(AX*8), Z8, Z0
+	VFMADD231PD (R10)(AX*8), Z8, Z1
+	VFMADD231PD (R12)(AX*8), Z8, Z2
+	VFMADD231PD (BX)(AX*8), Z8, Z3
+	ADDQ $8, AX
+n4_m:
+	CMPQ AX, CX
+	JGE n4_r
+	VMOVUPD.Z (DI)(AX*8), K1, Z8
+	VMOVUPD.Z (SI)(AX*8), K1, Z9
+	VFMADD231PD Z9, Z8, Z4
+	VMOVUPD.Z (R10)(AX*8), K1, Z9
+	VFMADD231PD Z9, Z8, Z5
+	VMOVUPD.Z (R12)(AX*8), K1, Z9
+	VFMADD231PD Z9, Z8, Z6
+	VMOVUPD.Z (BX)(AX*8), K1, Z9
+	VFMADD231PD Z9, Z8, Z7
+n4_r:
+	VADDPD Z4, Z0, Z0
+	VADDPD Z5, Z1, Z1
+	VADDPD Z6, Z2, Z2
+	VADDPD Z7, Z3, Z3
+	VEXTRACTF64X4 $1, Z0, Y4
+	VADDPD Y4, Y0, Y0
+	VEXTRACTF64X4 $1, Z1, Y5
+	VADDPD Y5, Y1, Y1
+	VEXTRACTF64X4 $1, Z2, Y6
+	VADDPD Y6, Y2, Y2
+	VEXTRACTF64X4 $1, Z3, Y7
+	VADDPD Y7, Y3, Y3
+	VHADDPD Y1, Y0, Y0
+	VHADDPD Y3, Y2, Y2
+	VPERM2F128 $0x20, Y2, Y0, Y8
+	VPERM2F128 $0x31, Y2, Y0, Y9
+	VADDPD Y9, Y8, Y8
+	VMULPD Y15, Y8, Y8
+	TESTQ R11, R11
+	JNE n4_store
+	VFMADD231PD (DX), Y14, Y8
+n4_store:
+	VMOVUPD Y8, (DX)
+	ADDQ $32, DX
+	LEAQ (BX)(R8*1), SI
+	SUBQ $4, R9
+	CMPQ R9, $4
+	JGE nrow4
+nrow1:
+	TESTQ R9, R9
+	JEQ ndone
+nrow1_loop:
+	VXORPD Z0, Z0, Z0
+	VXORPD Z4, Z4, Z4
+	XORQ AX, AX
+	CMPQ R14, $0
+	JEQ n1_v
+n1_u:
+	VMOVUPD (DI)(AX*8), Z8
+	VMOVUPD 64(DI)(AX*8), Z9
+	VFMADD231PD (SI)(AX*8), Z8, Z0
+	VFMADD231PD 64(SI)(AX*8), Z9, Z4
+	ADDQ $16, AX
+	CMPQ AX, R14
+	JLT n1_u
+n1_v:
+	CMPQ AX, R15
+	JGE n1_m
+	VMOVUPD (DI)(AX*8), Z8
+	VFMADD231PD (SI)(AX*8), Z8, Z0
+	ADDQ $8, AX
+n1_m:
+	CMPQ AX, CX
+	JGE n1_r
+	VMOVUPD.Z (DI)(AX*8), K1, Z8
+	VMOVUPD.Z (SI)(AX*8), K1, Z9
+	VFMADD231PD Z9, Z8, Z4
+n1_r:
+	VADDPD Z4, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y4
+	VADDPD Y4, Y0, Y0
+	VEXTRACTF128 $1, Y0, X4
+	VADDPD X4, X0, X0
+	VPERMILPD $1, X0, X4
+	VADDSD X4, X0, X0
+	VMULSD X15, X0, X0
+	TESTQ R11, R11
+	JNE n1_store
+	VFMADD231SD (DX), X14, X0
+n1_store:
+	VMOVSD X0, (DX)
+	ADDQ $8, DX
+	ADDQ R8, SI
+	DECQ R9
+	JNE nrow1_loop
+ndone:
+	VZEROUPPER
+	RET
+
+// func dgemvTAVX2(m, n int, alpha float64, a []float64, lda int, x []float64, y []float64)
+// y[:n] += alpha * A^T x. Requires m, n >= 1.
+TEXT ·dgemvTAVX2(SB), NOSPLIT, $0-104
+	MOVQ m+0(FP), R9
+	MOVQ n+8(FP), CX
+	VMOVSD alpha+16(FP), X15
+	MOVQ a_base+24(FP), SI
+	MOVQ lda+48(FP), R8
+	SHLQ $3, R8
+	MOVQ x_base+56(FP), DI
+	MOVQ y_base+80(FP), DX
+	MOVQ CX, BX
+	ANDQ $3, BX
+	SHLQ $5, BX
+	LEAQ tailmask<>(SB), R13
+	VMOVUPD (R13)(BX*1), Y13
+	MOVQ CX, R14
+	ANDQ $~7, R14
+	MOVQ CX, R15
+	ANDQ $~3, R15
+	CMPQ R9, $4
+	JLT trow1
+trow4:
+	LEAQ (SI)(R8*1), R10
+	LEAQ (R10)(R8*1), R12
+	LEAQ (R12)(R8*1), BX
+	VMULSD 0(DI), X15, X8
+	VBROADCASTSD X8, Y8
+	VMULSD 8(DI), X15, X9
+	VBROADCASTSD X9, Y9
+	VMULSD 16(DI), X15, X10
+	VBROADCASTSD X10, Y10
+	VMULSD 24(DI), X15, X11
+	VBROADCASTSD X11, Y11
+	XORQ AX, AX
+	CMPQ R14, $0
+	JEQ t4_v
+t4_u:
+	VMOVUPD 0(DX)(AX*8), Y0
+	VMULPD 0(R12)(AX*8), Y10, Y1
+	VFMADD231PD 0(SI)(AX*8), Y8, Y0
+	VFMADD231PD 0(BX)(AX*8), Y11, Y1
+	VFMADD231PD 0(R10)(AX*8), Y9, Y0
+	VADDPD Y1, Y0, Y0
+	VMOVUPD Y0, 0(DX)(AX*8)
+	VMOVUPD 32(DX)(AX*8), Y3
+	VMULPD 32(R12)(AX*8), Y10, Y4
+	VFMADD231PD 32(SI)(AX*8), Y8, Y3
+	VFMADD231PD 32(BX)(AX*8), Y11, Y4
+	VFMADD231PD 32(R10)(AX*8), Y9, Y3
+	VADDPD Y4, Y3, Y3
+	VMOVUPD Y3, 32(DX)(AX*8)
+	ADDQ $8, AX
+	CMPQ AX, R14
+	JLT t4_u
+t4_v:
+	CMPQ AX, R15
+	JGE t4_m
+	VMOVUPD (DX)(AX*8), Y0
+	VMULPD (R12)(AX*8), Y10, Y1
+	VFMADD231PD (SI)(AX*8), Y8, Y0
+	VFMADD231PD (BX)(AX*8), Y11, Y1
+	VFMADD231PD (R10)(AX*8), Y9, Y0
+	VADDPD Y1, Y0, Y0
+	VMOVUPD Y0, (DX)(AX*8)
+	ADDQ $4, AX
+t4_m:
+	CMPQ AX, CX
+	JGE t4_next
+	VMASKMOVPD (DX)(AX*8), Y13, Y0
+	VMASKMOVPD (R12)(AX*8), Y13, Y1
+	VMULPD Y1, Y10, Y1
+	VMASKMOVPD (SI)(AX*8), Y13, Y2
+	VFMADD231PD Y2, Y8, Y0
+	VMASKMOVPD (BX)(AX*8), Y13, Y2
+	VFMADD231PD Y2, Y11, Y1
+	VMASKMOVPD (R10)(AX*8), Y13, Y2
+	VFMADD231PD Y2, Y9, Y0
+	VADDPD Y1, Y0, Y0
+	VMASKMOVPD Y0, Y13, (DX)(AX*8)
+t4_next:
+	LEAQ (BX)(R8*1), SI
+	ADDQ $32, DI
+	SUBQ $4, R9
+	CMPQ R9, $4
+	JGE trow4
+trow1:
+	TESTQ R9, R9
+	JEQ tdone
+trow1_loop:
+	VMULSD (DI), X15, X8
+	VBROADCASTSD X8, Y8
+	XORQ AX, AX
+	CMPQ R15, $0
+	JEQ t1_m
+t1_v:
+	VMOVUPD (DX)(AX*8), Y0
+	VFMADD231PD (SI)(AX*8), Y8, Y0
+	VMOVUPD Y0, (DX)(AX*8)
+	ADDQ $4, AX
+	CMPQ AX, R15
+	JLT t1_v
+t1_m:
+	CMPQ AX, CX
+	JGE t1_next
+	VMASKMOVPD (DX)(AX*8), Y13, Y0
+	VMASKMOVPD (SI)(AX*8), Y13, Y2
+	VFMADD231PD Y2, Y8, Y0
+	VMASKMOVPD Y0, Y13, (DX)(AX*8)
+t1_next:
+	ADDQ R8, SI
+	ADDQ $8, DI
+	DECQ R9
+	JNE trow1_loop
+tdone:
+	VZEROUPPER
+	RET
+
+// func dgemvTAVX512(m, n int, alpha float64, a []float64, lda int, x []float64, y []float64)
+// y[:n] += alpha * A^T x. Requires m, n >= 1.
+TEXT ·dgemvTAVX512(SB), NOSPLIT, $0-104
+	MOVQ m+0(FP), R9
+	MOVQ n+8(FP), CX
+	VMOVSD alpha+16(FP), X15
+	MOVQ a_base+24(FP), SI
+	MOVQ lda+48(FP), R8
+	SHLQ $3, R8
+	MOVQ x_base+56(FP), DI
+	MOVQ y_base+80(FP), DX
+	MOVQ CX, BX
+	ANDQ $7, BX
+	MOVQ $1, R13
+	MOVQ CX, R14
+	MOVQ BX, CX
+	SHLQ CX, R13
+	MOVQ R14, CX
+	DECQ R13
+	KMOVW R13, K1
+	MOVQ CX, R14
+	ANDQ $~15, R14
+	MOVQ CX, R15
+	ANDQ $~7, R15
+	CMPQ R9, $4
+	JLT trow1
+trow4:
+	LEAQ (SI)(R8*1), R10
+	LEAQ (R10)(R8*1), R12
+	LEAQ (R12)(R8*1), BX
+	VMULSD 0(DI), X15, X8
+	VBROADCASTSD X8, Z8
+	VMULSD 8(DI), X15, X9
+	VBROADCASTSD X9, Z9
+	VMULSD 16(DI), X15, X10
+	VBROADCASTSD X10, Z10
+	VMULSD 24(DI), X15, X11
+	VBROADCASTSD X11, Z11
+	XORQ AX, AX
+	CMPQ R14, $0
+	JEQ t4_v
+t4_u:
+	VMOVUPD 0(DX)(AX*8), Z0
+	VMULPD 0(R12)(AX*8), Z10, Z1
+	VFMADD231PD 0(SI)(AX*8), Z8, Z0
+	VFMADD231PD 0(BX)(AX*8), Z11, Z1
+	VFMADD231PD 0(R10)(AX*8), Z9, Z0
+	VADDPD Z1, Z0, Z0
+	VMOVUPD Z0, 0(DX)(AX*8)
+	VMOVUPD 64(DX)(AX*8), Z3
+	VMULPD 64(R12)(AX*8), Z10, Z4
+	VFMADD231PD 64(SI)(AX*8), Z8, Z3
+	VFMADD231PD 64(BX)(AX*8), Z11, Z4
+	VFMADD231PD 64(R10)(AX*8), Z9, Z3
+	VADDPD Z4, Z3, Z3
+	VMOVUPD Z3, 64(DX)(AX*8)
+	ADDQ $16, AX
+	CMPQ AX, R14
+	JLT t4_u
+t4_v:
+	CMPQ AX, R15
+	JGE t4_m
+	VMOVUPD (DX)(AX*8), Z0
+	VMULPD (R12)(AX*8), Z10, Z1
+	VFMADD231PD (SI)(AX*8), Z8, Z0
+	VFMADD231PD (BX)(AX*8), Z11, Z1
+	VFMADD231PD (R10)(AX*8), Z9, Z0
+	VADDPD Z1, Z0, Z0
+	VMOVUPD Z0, (DX)(AX*8)
+	ADDQ $8, AX
+t4_m:
+	CMPQ AX, CX
+	JGE t4_next
+	VMOVUPD.Z (DX)(AX*8), K1, Z0
+	VMOVUPD.Z (R12)(AX*8), K1, Z1
+	VMULPD Z1, Z10, Z1
+	VMOVUPD.Z (SI)(AX*8), K1, Z2
+	VFMADD231PD Z2, Z8, Z0
+	VMOVUPD.Z (BX)(AX*8), K1, Z2
+	VFMADD231PD Z2, Z11, Z1
+	VMOVUPD.Z (R10)(AX*8), K1, Z2
+	VFMADD231PD Z2, Z9, Z0
+	VADDPD Z1, Z0, Z0
+	VMOVUPD Z0, K1, (DX)(AX*8)
+t4_next:
+	LEAQ (BX)(R8*1), SI
+	ADDQ $32, DI
+	SUBQ $4, R9
+	CMPQ R9, $4
+	JGE trow4
+trow1:
+	TESTQ R9, R9
+	JEQ tdone
+trow1_loop:
+	VMULSD (DI), X15, X8
+	VBROADCASTSD X8, Z8
+	XORQ AX, AX
+	CMPQ R15, $0
+	JEQ t1_m
+t1_v:
+	VMOVUPD (DX)(AX*8), Z0
+	VFMADD231PD (SI)(AX*8), Z8, Z0
+	VMOVUPD Z0, (DX)(AX*8)
+	ADDQ $8, AX
+	CMPQ AX, R15
+	JLT t1_v
+t1_m:
+	CMPQ AX, CX
+	JGE t1_next
+	VMOVUPD.Z (DX)(AX*8), K1, Z0
+	VMOVUPD.Z (SI)(AX*8), K1, Z2
+	VFMADD231PD Z2, Z8, Z0
+	VMOVUPD Z0, K1, (DX)(AX*8)
+t1_next:
+	ADDQ R8, SI
+	ADDQ $8, DI
+	DECQ R9
+	JNE trow1_loop
+tdone:
+	VZEROUPPER
+	RET
+
