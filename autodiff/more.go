@@ -6,7 +6,11 @@ package autodiff
 func (t *Tape) backShapeMore(i int32, nd *node)  { unknownOp(nd) }
 func (t *Tape) backReduceMore(i int32, nd *node) { unknownOp(nd) }
 func (t *Tape) backLinalgMore(i int32, nd *node) { unknownOp(nd) }
-func (t *Tape) backMisc(i int32, nd *node)       { unknownOp(nd) }
+func (t *Tape) backMisc(i int32, nd *node) {
+	if !t.backMiscFused(i, nd) {
+		unknownOp(nd)
+	}
+}
 
 func unknownOp(nd *node) {
 	panic("autodiff: no backward pass for op " + opName(nd.op))

@@ -56,6 +56,7 @@ type Tape struct {
 	iaux  []int
 	ext   [][]float64
 	tmp   []float64 // scratch for broadcasting, reset after each op
+	slots []any     // per-tape state of upper layers (see Slot)
 
 	// seeded is set by Backward; Grad reads adjoints only after it.
 	seeded bool
@@ -81,6 +82,37 @@ func (t *Tape) Reset() {
 	clear(t.ext)
 	t.ext = t.ext[:0]
 	t.seeded = false
+	for _, s := range t.slots {
+		if r, ok := s.(Resetter); ok {
+			r.Reset()
+		}
+	}
+}
+
+// Resetter is implemented by slot values that must be reset with the tape.
+type Resetter interface{ Reset() }
+
+var numSlots int
+
+// NewSlot reserves a slot index that upper layers use to attach per-tape
+// state (for example the arenas that hand out distribution objects, so that
+// a model allocates nothing in steady state). Call it from package
+// initialization only.
+func NewSlot() int {
+	numSlots++
+	return numSlots - 1
+}
+
+// Slot returns a pointer to this tape's value for slot i (nil until set).
+// A value implementing Resetter is reset whenever the tape is.
+func (t *Tape) Slot(i int) *any {
+	if len(t.slots) <= i {
+		if i >= numSlots {
+			panic("autodiff: Slot: index was not reserved with NewSlot")
+		}
+		t.slots = append(t.slots, make([]any, numSlots-len(t.slots))...)
+	}
+	return &t.slots[i]
 }
 
 // Len is the number of nodes recorded since the last Reset.

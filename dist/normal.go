@@ -1,0 +1,107 @@
+package dist
+
+import (
+	"math"
+
+	ad "github.com/gyro-ppl/gyro/autodiff"
+	"github.com/gyro-ppl/gyro/dist/constraints"
+)
+
+// NormalDist is the Normal (Gaussian) distribution with mean Loc and
+// standard deviation Scale (Pyro's Normal(loc, scale)).
+type NormalDist struct {
+	Loc, Scale ad.V
+	batch      Shape
+}
+
+var normalPool = NewPool[NormalDist]()
+
+// Normal returns Normal(loc, scale); loc and scale broadcast to the batch
+// shape. scale must be positive.
+func Normal(loc, scale ad.V) *NormalDist {
+	t := loc.Tape()
+	checkSameTape("Normal", loc, scale)
+	checkPositive("Normal", "scale", scale)
+	d := normalPool.Get(t)
+	d.Loc, d.Scale = loc, scale
+	d.batch = BroadcastShapes("Normal", loc.Shape(), scale.Shape())
+	return d
+}
+
+func (d *NormalDist) Name() string                    { return "Normal" }
+func (d *NormalDist) Tape() *ad.Tape                  { return d.Loc.Tape() }
+func (d *NormalDist) BatchShape() []int               { return d.batch.Slice() }
+func (d *NormalDist) EventShape() []int               { return nil }
+func (d *NormalDist) Support() constraints.Constraint { return constraints.Real }
+func (d *NormalDist) HasRSample() bool                { return true }
+
+// LogProb is -((x-loc)/scale)²/2 - log(scale) - log√(2π).
+func (d *NormalDist) LogProb(x ad.V) ad.V {
+	return d.Tape().NormalLogProb(x, d.Loc, d.Scale)
+}
+
+// Sample draws loc + scale·ε with ε ~ N(0, 1), as a constant.
+func (d *NormalDist) Sample(rng *RNG, sampleShape ...int) ad.V {
+	return d.Tape().Detach(d.RSample(rng, sampleShape...))
+}
+
+// RSample draws loc + scale·ε, differentiable in loc and scale.
+func (d *NormalDist) RSample(rng *RNG, sampleShape ...int) ad.V {
+	t := d.Tape()
+	eps := StandardNormal(t, rng, sampleShape, d.batch.Slice())
+	return t.Add(d.Loc, t.Mul(d.Scale, eps))
+}
+
+func (d *NormalDist) Mean() ad.V { return d.Tape().Expand(d.Loc, d.batch.Slice()...) }
+func (d *NormalDist) Variance() ad.V {
+	t := d.Tape()
+	return t.Expand(t.Square(d.Scale), d.batch.Slice()...)
+}
+
+// Entropy is log(scale) + (1 + log 2π)/2.
+func (d *NormalDist) Entropy() ad.V {
+	t := d.Tape()
+	return t.Expand(t.AddConst(t.Log(d.Scale), 0.5+0.5*math.Log(2*math.Pi)), d.batch.Slice()...)
+}
+
+// Expand broadcasts loc and scale to batchShape.
+func (d *NormalDist) Expand(batchShape ...int) Distribution {
+	t := d.Tape()
+	return Normal(t.Expand(d.Loc, batchShape...), t.Expand(d.Scale, batchShape...))
+}
+
+// StandardNormal records a constant of shape sampleShape+batch filled with
+// independent N(0, 1) draws.
+func StandardNormal(t *ad.Tape, rng *RNG, sampleShape, batch []int) ad.V {
+	var buf [ad.MaxDims]int
+	s := append(append(buf[:0], sampleShape...), batch...)
+	if len(s) == 0 {
+		return t.Scalar(rng.NormFloat64())
+	}
+	v := t.Const(s, nil)
+	x := v.Data()
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	return v
+}
+
+func checkSameTape(dist string, vs ...ad.V) {
+	t := vs[0].Tape()
+	for _, v := range vs {
+		if !v.Valid() {
+			Fail(dist, "", "a parameter is the zero (invalid) value")
+		}
+		if v.Tape() != t {
+			Fail(dist, "", "parameters are recorded on different tapes")
+		}
+	}
+}
+
+func checkPositive(dist, param string, v ad.V) {
+	for _, x := range v.Data() {
+		if !(x > 0) {
+			Fail(dist, param, "must be positive, got %v", x)
+		}
+	}
+}
