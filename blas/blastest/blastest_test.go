@@ -3,8 +3,8 @@ package blastest_test
 import (
 	"testing"
 
-	"github.com/gyro-ppl/gyro/blas/blastest"
 	"github.com/gyro-ppl/gyro/blas"
+	"github.com/gyro-ppl/gyro/blas/blastest"
 )
 
 // TestGonum runs the suite on gonum's pure-Go implementation, as a check of
