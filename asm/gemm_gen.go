@@ -34,7 +34,7 @@ func (k kernel) reg(i int) string {
 }
 
 var kernels = []kernel{
-	{name: "dgemmKernel8x24AVX512", zmm: true, mr: 8, nv: 3, unroll: 4, prefA: 512, prefB: 768},
+	{name: "dgemmKernel8x24AVX512", zmm: true, mr: 8, nv: 3, unroll: 4, prefA: 1024, prefB: 768},
 	{name: "dgemmKernel6x8AVX2", zmm: false, mr: 6, nv: 2, unroll: 4, prefA: 384, prefB: 512},
 }
 
@@ -109,15 +109,13 @@ func gen(w *bytes.Buffer, k kernel) {
 	p("JL   tail")
 	fmt.Fprintf(w, "loop:\n")
 	if k.prefA > 0 {
-		p("PREFETCHT0 %d(SI)", k.prefA)
+		for off := 0; off < u*mrB; off += 64 {
+			p("PREFETCHT0 %d(SI)", k.prefA+off)
+		}
 	}
 	if k.prefB > 0 {
-		p("PREFETCHT0 %d(DI)", k.prefB)
-		if u*nrB > 64 {
-			p("PREFETCHT0 %d(DI)", k.prefB+64)
-		}
-		if u*nrB > 128 {
-			p("PREFETCHT0 %d(DI)", k.prefB+128)
+		for off := 0; off < u*nrB; off += 64 {
+			p("PREFETCHT0 %d(DI)", k.prefB+off)
 		}
 	}
 	for t := 0; t < u; t++ {
