@@ -1,10 +1,6 @@
 package tensor
 
-import (
-	"math"
-
-	"gonum.org/v1/gonum/mathext"
-)
+import "math"
 
 // BinaryOp selects the elementwise function of two arguments that
 // ApplyBinary, AccumulateBinary and Binary compute. Comparisons produce 1
@@ -195,11 +191,32 @@ func lgamma(x float64) float64 {
 	return v
 }
 
+// digamma is ψ(x): reflection for negative x, recurrence up to x >= 10,
+// then the asymptotic series. Poles (0, -1, -2, ...) give NaN, as
+// torch.digamma does for negative integers.
 func digamma(x float64) float64 {
-	if x == 0 || (x < 0 && x == math.Floor(x)) {
-		return math.NaN() // pole; torch and SciPy return NaN or ∓Inf; NaN marks it invalid
+	if x != x || math.IsInf(x, -1) {
+		return math.NaN()
 	}
-	return mathext.Digamma(x)
+	if math.IsInf(x, 1) {
+		return x
+	}
+	if x <= 0 {
+		if x == math.Floor(x) {
+			return math.NaN()
+		}
+		// ψ(x) = ψ(1-x) - π/tan(πx)
+		return digamma(1-x) - math.Pi/math.Tan(math.Pi*x)
+	}
+	acc := 0.0
+	for x < 10 {
+		acc -= 1 / x
+		x++
+	}
+	z := 1 / (x * x)
+	// ln x - 1/(2x) - Σ B_2k / (2k x^2k)
+	series := z * (1.0/12 - z*(1.0/120-z*(1.0/252-z*(1.0/240-z*(1.0/132-z*(691.0/32760-z/12))))))
+	return acc + math.Log(x) - 0.5/x - series
 }
 
 // trigamma is ψ'(x): recurrence up to x >= 12, then the asymptotic series;
@@ -256,6 +273,28 @@ func logNdtr(x float64) float64 {
 	return -0.5*x*x - math.Log(-x) - lnSqrt2Pi + math.Log(s)
 }
 
-func ndtri(p float64) float64 { return -math.Sqrt2 * math.Erfcinv(2*p) }
+// ndtri is Φ⁻¹(p): math.Erfcinv as a start (accurate to about 1e-9 in the
+// tails), then one Halley step on Φ(x) - p, computed from the nearer tail
+// so that it does not cancel.
+func ndtri(p float64) float64 {
+	switch {
+	case p != p || p < 0 || p > 1:
+		return math.NaN()
+	case p == 0:
+		return math.Inf(-1)
+	case p == 1:
+		return math.Inf(1)
+	}
+	x := -math.Sqrt2 * math.Erfcinv(2*p)
+	var e float64
+	if x <= 0 {
+		e = ndtr(x) - p
+	} else {
+		e = (1 - p) - ndtr(-x)
+	}
+	const sqrt2Pi = 2.50662827463100050242
+	u := e * sqrt2Pi * math.Exp(0.5*x*x)
+	return x - u/(1+0.5*x*u)
+}
 
 func logit(x float64) float64 { return math.Log(x) - math.Log1p(-x) }
