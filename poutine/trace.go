@@ -1,0 +1,242 @@
+package poutine
+
+import (
+	"fmt"
+	"strings"
+
+	ad "github.com/gyro-ppl/gyro/autodiff"
+)
+
+// Site is one recorded message of a Trace (a node of Pyro's trace graph).
+type Site struct {
+	Msg
+	lpDone bool
+}
+
+// Trace is an ordered record of a model's sites (Pyro's Trace). Its storage
+// is reused across runs: a Trace and its sites are valid until the next
+// run recorded into it, and values on it until the runtime is Reset.
+type Trace struct {
+	sites []Site
+	index map[string]int
+	// GraphType is "flat" or "dense" (dense adds dependency edges; see
+	// Predecessors).
+	GraphType string
+}
+
+// NewTrace returns an empty trace.
+func NewTrace() *Trace { return &Trace{index: make(map[string]int), GraphType: "flat"} }
+
+// Clear empties the trace, keeping its memory.
+func (tr *Trace) Clear() {
+	tr.sites = tr.sites[:0]
+	clear(tr.index)
+}
+
+// Len is the number of sites.
+func (tr *Trace) Len() int { return len(tr.sites) }
+
+// Site returns site i in execution order.
+func (tr *Trace) Site(i int) *Site { return &tr.sites[i] }
+
+// Sites returns the sites in execution order (aliases the trace).
+func (tr *Trace) Sites() []Site { return tr.sites }
+
+// Get returns the site called name, or nil.
+func (tr *Trace) Get(name string) *Site {
+	i, ok := tr.index[name]
+	if !ok {
+		return nil
+	}
+	return &tr.sites[i]
+}
+
+// Has reports whether the trace has a site called name.
+func (tr *Trace) Has(name string) bool { _, ok := tr.index[name]; return ok }
+
+// add records a copy of m; duplicate names are an error naming the site.
+func (tr *Trace) add(m *Msg) {
+	if _, dup := tr.index[m.Name]; dup {
+		failSite(m.Name, "duplicate site name (each sample and param site needs a unique name)")
+	}
+	tr.index[m.Name] = len(tr.sites)
+	tr.sites = append(tr.sites, Site{Msg: *m})
+	s := &tr.sites[len(tr.sites)-1]
+	s.Continuation = nil
+}
+
+// ComputeLogProb computes, for every sample site accepted by filter (nil:
+// all), its log density with the site's scale and mask applied (masking
+// uses Where, so a NaN in a masked-out element cannot leak), in
+// Site.LogProb, and its sum in Site.LogProbSum. Results are memoized per
+// site.
+func (tr *Trace) ComputeLogProb(filter func(*Site) bool) {
+	for i := range tr.sites {
+		s := &tr.sites[i]
+		if s.Type != TypeSample || s.lpDone || (filter != nil && !filter(s)) {
+			continue
+		}
+		tr.siteLogProb(s)
+	}
+}
+
+func (tr *Trace) siteLogProb(s *Site) {
+	t := s.Fn.Tape()
+	var lp ad.V
+	err := Catch(func() { lp = s.Fn.LogProb(s.Value) })
+	if err != nil {
+		panic(&Error{Site: s.Name, Msg: "log_prob: " + err.Error()})
+	}
+	if s.Mask.Valid() {
+		lp = t.Where(s.Mask, lp, t.Scalar(0))
+	}
+	if s.ScaleV.Valid() {
+		lp = t.Mul(lp, s.ScaleV)
+	}
+	if s.Scale != 1 {
+		lp = t.MulConst(lp, s.Scale)
+	}
+	s.LogProb = lp
+	s.LogProbSum = t.Sum(lp)
+	s.lpDone = true
+}
+
+// LogProbSum is the total log density of the sample sites accepted by
+// filter (nil: all): the sum over sites of their scaled, masked log
+// densities, as a scalar on the tape.
+func (tr *Trace) LogProbSum(t *ad.Tape, filter func(*Site) bool) ad.V {
+	tr.ComputeLogProb(filter)
+	acc := t.Scalar(0)
+	for i := range tr.sites {
+		s := &tr.sites[i]
+		if s.Type != TypeSample || !s.lpDone || (filter != nil && !filter(s)) {
+			continue
+		}
+		acc = t.Add(acc, s.LogProbSum)
+	}
+	return acc
+}
+
+// StochasticNodes are the names of unobserved sample sites.
+func (tr *Trace) StochasticNodes() []string {
+	return tr.names(func(s *Site) bool { return s.Type == TypeSample && !s.IsObserved })
+}
+
+// ObservationNodes are the names of observed sample sites.
+func (tr *Trace) ObservationNodes() []string {
+	return tr.names(func(s *Site) bool { return s.Type == TypeSample && s.IsObserved })
+}
+
+// ParamNodes are the names of param sites.
+func (tr *Trace) ParamNodes() []string {
+	return tr.names(func(s *Site) bool { return s.Type == TypeParam })
+}
+
+// ReparameterizedNodes are unobserved sample sites whose distribution has
+// RSample.
+func (tr *Trace) ReparameterizedNodes() []string {
+	return tr.names(func(s *Site) bool { return s.Type == TypeSample && !s.IsObserved && s.Fn.HasRSample() })
+}
+
+// NonreparamStochasticNodes are unobserved sample sites without RSample.
+func (tr *Trace) NonreparamStochasticNodes() []string {
+	return tr.names(func(s *Site) bool { return s.Type == TypeSample && !s.IsObserved && !s.Fn.HasRSample() })
+}
+
+func (tr *Trace) names(keep func(*Site) bool) []string {
+	var out []string
+	for i := range tr.sites {
+		if keep(&tr.sites[i]) {
+			out = append(out, tr.sites[i].Name)
+		}
+	}
+	return out
+}
+
+// FormatShapes renders a table of each site's batch and event shapes and
+// value shape, as Pyro's Trace.format_shapes.
+func (tr *Trace) FormatShapes() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-20s %-6s %-14s %-14s %s\n", "site", "type", "batch", "event", "value")
+	for i := range tr.sites {
+		s := &tr.sites[i]
+		batch, event := "", ""
+		if s.Fn != nil {
+			batch = fmt.Sprint(s.Fn.BatchShape())
+			event = fmt.Sprint(s.Fn.EventShape())
+		}
+		val := ""
+		if s.Value.Valid() {
+			val = fmt.Sprint(s.Value.Shape())
+		}
+		fmt.Fprintf(&b, "%-20s %-6s %-14s %-14s %s\n", s.Name, s.Type, batch, event, val)
+	}
+	return b.String()
+}
+
+// traceHandler records every message into a Trace in Postprocess.
+type traceHandler struct {
+	tr *Trace
+}
+
+func (h *traceHandler) Process(*Msg) {}
+func (h *traceHandler) Postprocess(m *Msg) {
+	if m.Type == TypeSample || m.Type == TypeParam {
+		h.tr.add(m)
+	}
+}
+
+// Tracer runs a model under a trace handler (Pyro's poutine.trace). It
+// reuses its Trace across runs.
+type Tracer struct {
+	model Model
+	h     traceHandler
+}
+
+// TraceOf returns a tracer for model (poutine.trace(model)).
+func TraceOf(model Model) *Tracer {
+	return &Tracer{model: model, h: traceHandler{tr: NewTrace()}}
+}
+
+// Get runs the model once on r and returns its trace (get_trace). It does
+// not Reset r: values from earlier runs on the same tape stay valid, which
+// is how a guide trace is replayed into a model. A panic carrying an error
+// inside the model is returned as the error.
+func (tc *Tracer) Get(r *Runtime) (*Trace, error) {
+	tc.h.tr.Clear()
+	depth := len(r.stack)
+	err := Catch(func() {
+		r.Push(&tc.h)
+		tc.model(r)
+		r.Pop(&tc.h)
+	})
+	if err != nil {
+		r.unwindTo(depth)
+		return nil, err
+	}
+	return tc.h.tr, nil
+}
+
+// Model returns the traced model as a Model, for composing with other
+// handlers; after each run the trace is available from Trace().
+func (tc *Tracer) Model() Model {
+	return func(r *Runtime) {
+		tc.h.tr.Clear()
+		r.Push(&tc.h)
+		tc.model(r)
+		r.Pop(&tc.h)
+	}
+}
+
+// Trace is the trace of the last run.
+func (tc *Tracer) Trace() *Trace { return tc.h.tr }
+
+// unwindTo pops handlers left on the stack by a panicking model.
+func (r *Runtime) unwindTo(depth int) {
+	for len(r.stack) > depth {
+		r.stack[len(r.stack)-1] = nil
+		r.stack = r.stack[:len(r.stack)-1]
+	}
+	r.plate.depth = 0
+	clear(r.plate.usedDim[:])
+}
