@@ -158,6 +158,16 @@ func (sh *Shape) Len() int { return sh.n }
 // *Error naming dist and the shapes when they are incompatible.
 func BroadcastShapes(dist string, shapes ...[]int) Shape {
 	var r Shape
+	scalars := true
+	for _, s := range shapes {
+		if len(s) != 0 {
+			scalars = false
+			break
+		}
+	}
+	if scalars {
+		return r
+	}
 	for _, s := range shapes {
 		n := r.n
 		if len(s) > n {

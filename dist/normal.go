@@ -42,7 +42,11 @@ func (d *NormalDist) LogProb(x ad.V) ad.V {
 
 // Sample draws loc + scale·ε with ε ~ N(0, 1), as a constant.
 func (d *NormalDist) Sample(rng *RNG, sampleShape ...int) ad.V {
-	return d.Tape().Detach(d.RSample(rng, sampleShape...))
+	t := d.Tape()
+	if len(sampleShape) == 0 && d.batch.Len() == 0 {
+		return t.Scalar(d.Loc.Value() + d.Scale.Value()*rng.NormFloat64())
+	}
+	return t.Detach(d.RSample(rng, sampleShape...))
 }
 
 // RSample draws loc + scale·ε, differentiable in loc and scale.

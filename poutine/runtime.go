@@ -77,6 +77,7 @@ type Msg struct {
 	// Computed by Trace.ComputeLogProb.
 	LogProb    ad.V
 	LogProbSum ad.V
+	lpDone     bool
 }
 
 // Plates returns the enclosing plates, innermost last.

@@ -8,16 +8,15 @@ import (
 )
 
 // Site is one recorded message of a Trace (a node of Pyro's trace graph).
-type Site struct {
-	Msg
-	lpDone bool
-}
+// A trace refers to the runtime's pooled messages rather than copying
+// them: a site is valid until the runtime is Reset.
+type Site = Msg
 
 // Trace is an ordered record of a model's sites (Pyro's Trace). Its storage
 // is reused across runs: a Trace and its sites are valid until the next
 // run recorded into it, and values on it until the runtime is Reset.
 type Trace struct {
-	sites []Site
+	sites []*Msg
 	index map[string]int
 	// GraphType is "flat" or "dense" (dense adds dependency edges; see
 	// Predecessors).
@@ -37,10 +36,10 @@ func (tr *Trace) Clear() {
 func (tr *Trace) Len() int { return len(tr.sites) }
 
 // Site returns site i in execution order.
-func (tr *Trace) Site(i int) *Site { return &tr.sites[i] }
+func (tr *Trace) Site(i int) *Site { return tr.sites[i] }
 
 // Sites returns the sites in execution order (aliases the trace).
-func (tr *Trace) Sites() []Site { return tr.sites }
+func (tr *Trace) Sites() []*Site { return tr.sites }
 
 // Get returns the site called name, or nil.
 func (tr *Trace) Get(name string) *Site {
@@ -48,7 +47,7 @@ func (tr *Trace) Get(name string) *Site {
 	if !ok {
 		return nil
 	}
-	return &tr.sites[i]
+	return tr.sites[i]
 }
 
 // Has reports whether the trace has a site called name.
@@ -60,9 +59,7 @@ func (tr *Trace) add(m *Msg) {
 		failSite(m.Name, "duplicate site name (each sample and param site needs a unique name)")
 	}
 	tr.index[m.Name] = len(tr.sites)
-	tr.sites = append(tr.sites, Site{Msg: *m})
-	s := &tr.sites[len(tr.sites)-1]
-	s.Continuation = nil
+	tr.sites = append(tr.sites, m)
 }
 
 // ComputeLogProb computes, for every sample site accepted by filter (nil:
@@ -72,7 +69,7 @@ func (tr *Trace) add(m *Msg) {
 // site.
 func (tr *Trace) ComputeLogProb(filter func(*Site) bool) {
 	for i := range tr.sites {
-		s := &tr.sites[i]
+		s := tr.sites[i]
 		if s.Type != TypeSample || s.lpDone || (filter != nil && !filter(s)) {
 			continue
 		}
@@ -108,7 +105,7 @@ func (tr *Trace) LogProbSum(t *ad.Tape, filter func(*Site) bool) ad.V {
 	tr.ComputeLogProb(filter)
 	acc := t.Scalar(0)
 	for i := range tr.sites {
-		s := &tr.sites[i]
+		s := tr.sites[i]
 		if s.Type != TypeSample || !s.lpDone || (filter != nil && !filter(s)) {
 			continue
 		}
@@ -146,7 +143,7 @@ func (tr *Trace) NonreparamStochasticNodes() []string {
 func (tr *Trace) names(keep func(*Site) bool) []string {
 	var out []string
 	for i := range tr.sites {
-		if keep(&tr.sites[i]) {
+		if keep(tr.sites[i]) {
 			out = append(out, tr.sites[i].Name)
 		}
 	}
@@ -159,7 +156,7 @@ func (tr *Trace) FormatShapes() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-20s %-6s %-14s %-14s %s\n", "site", "type", "batch", "event", "value")
 	for i := range tr.sites {
-		s := &tr.sites[i]
+		s := tr.sites[i]
 		batch, event := "", ""
 		if s.Fn != nil {
 			batch = fmt.Sprint(s.Fn.BatchShape())
