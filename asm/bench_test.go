@@ -2,6 +2,7 @@ package asm
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -114,3 +115,45 @@ const (
 	blasNoTrans = blas.NoTrans
 	blasTrans   = blas.Trans
 )
+
+func BenchmarkVmath(b *testing.B) {
+	const n = 10000
+	x := benchVec(n)
+	for i := range x {
+		x[i] *= 20
+	}
+	xpos := make([]float64, n)
+	for i := range x {
+		xpos[i] = math.Abs(x[i]) + 1e-3
+	}
+	dst := make([]float64, n)
+	for _, c := range []struct {
+		kernel string
+		f      func(dst, x []float64)
+		ref    func(float64) float64
+		in     []float64
+	}{
+		{"Exp", Exp, math.Exp, x},
+		{"Log", Log, math.Log, xpos},
+		{"Log1p", Log1p, math.Log1p, xpos},
+		{"Softplus", Softplus, mathSoftplus, x},
+		{"Sigmoid", Sigmoid, mathSigmoid, x},
+	} {
+		b.Run(c.kernel, func(b *testing.B) {
+			benchImpls(b, c.kernel, func(b *testing.B) {
+				b.SetBytes(8 * n)
+				for b.Loop() {
+					c.f(dst, c.in)
+				}
+			})
+			b.Run("mathloop", func(b *testing.B) {
+				b.SetBytes(8 * n)
+				for b.Loop() {
+					for i, v := range c.in {
+						dst[i] = c.ref(v)
+					}
+				}
+			})
+		})
+	}
+}
