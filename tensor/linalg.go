@@ -1,6 +1,6 @@
 package tensor
 
-import blas "gonum.org/v1/gonum/blas"
+import "github.com/gyro-ppl/gyro/blas"
 
 // Matrix products on Dense tensors, through the BLAS backend. MatMul follows
 // NumPy's matmul: 2-d operands multiply as matrices, operands with more

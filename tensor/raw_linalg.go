@@ -1,23 +1,12 @@
 package tensor
 
-import (
-	blas "gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
-)
-
-// level3 is the part of gyro's blas.Backend (same signatures) that the
-// package uses.
-type level3 interface {
-	Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int)
-	Dgemv(tA blas.Transpose, m, n int, alpha float64, a []float64, lda int, x []float64, incX int, beta float64, y []float64, incY int)
-	Ddot(n int, x []float64, incX int, y []float64, incY int) float64
-	Dger(m, n int, alpha float64, x []float64, incX int, y []float64, incY int, a []float64, lda int)
-}
+import "github.com/gyro-ppl/gyro/blas"
 
 // backend is the BLAS implementation every matrix product in the package
-// goes through: gonum's pure-Go implementation, until package blas's
-// size-dispatching default lands.
-var backend level3 = gonum.Implementation{}
+// goes through: package blas's size-dispatching default (tiny products in
+// Go assembly, large ones in OpenBLAS or cuBLAS, GYRO_BLAS to force one).
+// Tests may swap it.
+var backend blas.Backend = blas.Default()
 
 // MatMulRaw computes the batched matrix product out (=|+=) op(a) @ op(b),
 // where a has shape aShape = [batchA..., m, k] ([..., k, m] with transA,
