@@ -68,7 +68,6 @@ func names() []string {
 	return ns
 }
 
-
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(args []string, stdout, stderr io.Writer) int {
