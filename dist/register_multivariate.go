@@ -1,0 +1,93 @@
+package dist
+
+import (
+	"math"
+	"strings"
+
+	ad "github.com/gyro-ppl/gyro/autodiff"
+)
+
+// Constructors of the multivariate distributions by Pyro name and Pyro
+// parameter names (see New). Wrappers that take distributions rather than
+// tensors (Independent, MaskedDistribution, TransformedDistribution,
+// FoldedDistribution, MaskedMixture) are built with their Go functions.
+
+func init() {
+	Register("Dirichlet", func(t *ad.Tape, p Params) (Distribution, error) {
+		return mvBuild("Dirichlet", p, []string{"concentration"}, func() Distribution {
+			return Dirichlet(mvReq("Dirichlet", p, "concentration"))
+		})
+	})
+}
+
+// mvBuild checks that p holds only names from allowed, then runs mk,
+// converting a panic with *Error into a returned error.
+func mvBuild(dist string, p Params, allowed []string, mk func() Distribution) (d Distribution, err error) {
+	for name := range p {
+		ok := false
+		for _, a := range allowed {
+			if a == name {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return nil, &Error{Dist: dist, Param: name, Msg: "unknown parameter (accepted: " + strings.Join(allowed, ", ") + ")"}
+		}
+	}
+	err = Catch(func() { d = mk() })
+	return d, err
+}
+
+// mvReq returns the required parameter name.
+func mvReq(dist string, p Params, name string) ad.V {
+	v, ok := p[name]
+	if !ok || !v.Valid() {
+		Fail(dist, name, "missing required parameter")
+	}
+	return v
+}
+
+// mvOneOf returns the index and value of the one parameter among names that
+// is present, failing unless exactly one is.
+func mvOneOf(dist string, p Params, names ...string) (int, ad.V) {
+	idx := -1
+	var val ad.V
+	for i, n := range names {
+		if v, ok := p[n]; ok && v.Valid() {
+			if idx >= 0 {
+				Fail(dist, n, "give exactly one of %s, got both %s and %s", strings.Join(names, ", "), names[idx], n)
+			}
+			idx, val = i, v
+		}
+	}
+	if idx < 0 {
+		Fail(dist, names[0], "give exactly one of %s", strings.Join(names, ", "))
+	}
+	return idx, val
+}
+
+// mvScalar returns a scalar parameter given as a 0-d or one-element tensor,
+// or def when absent.
+func mvScalar(dist string, p Params, name string, def float64, required bool) float64 {
+	v, ok := p[name]
+	if !ok || !v.Valid() {
+		if required {
+			Fail(dist, name, "missing required parameter")
+		}
+		return def
+	}
+	if v.Size() != 1 {
+		Fail(dist, name, "must be a scalar (0-d or one-element tensor), got shape %v", append([]int(nil), v.Shape()...))
+	}
+	return v.Data()[0]
+}
+
+// mvScalarInt is mvScalar for integer parameters ≥ min.
+func mvScalarInt(dist string, p Params, name string, def, min int, required bool) int {
+	x := mvScalar(dist, p, name, float64(def), required)
+	if x != math.Trunc(x) || x < float64(min) || x > 1<<53 {
+		Fail(dist, name, "must be an integer ≥ %d, got %v", min, x)
+	}
+	return int(x)
+}
