@@ -42,6 +42,10 @@ func (t *Tape) MatVec(A, x V) V {
 }
 
 func (t *Tape) backLinalg(i int32, nd *node) {
+	if nd.op >= opLinalgEnd0 {
+		t.backLinalgMore(i, nd)
+		return
+	}
 	na, nb := &t.nodes[nd.a], &t.nodes[nd.b]
 	switch nd.op {
 	case opDot:
@@ -68,6 +72,6 @@ func (t *Tape) backLinalg(i int32, nd *node) {
 			}
 		}
 	default:
-		t.backLinalgMore(i, nd)
+		unknownOp(nd)
 	}
 }

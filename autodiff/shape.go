@@ -140,6 +140,10 @@ func (t *Tape) SumTo(a V, shape ...int) V {
 }
 
 func (t *Tape) backShape(i int32, nd *node) {
+	if nd.op >= opShapeEnd0 {
+		t.backShapeMore(i, nd)
+		return
+	}
 	na := &t.nodes[nd.a]
 	if na.flags&fGrad == 0 {
 		return
@@ -161,6 +165,6 @@ func (t *Tape) backShape(i int32, nd *node) {
 		}
 		t.scratchReset()
 	default:
-		t.backShapeMore(i, nd)
+		unknownOp(nd)
 	}
 }
