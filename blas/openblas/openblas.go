@@ -102,7 +102,11 @@ func coreMismatch(core string, avx512, avx2 bool, env string) string {
 	}
 	msg := fmt.Sprintf("OpenBLAS uses %q kernels but the CPU supports %s: set OPENBLAS_CORETYPE=%s in the environment before the process starts (several times faster)",
 		core, map[bool]string{true: "AVX-512", false: "AVX2+FMA"}[avx512], want)
-	if env != "" {
+	switch {
+	case env == "":
+	case strings.EqualFold(strings.TrimSpace(env), c):
+		msg += fmt.Sprintf("; it is set to %q, which selects these kernels", env)
+	default:
 		msg += fmt.Sprintf("; OPENBLAS_CORETYPE=%q is set but was not honoured (unknown name, or a build without DYNAMIC_ARCH)", env)
 	}
 	return msg
