@@ -7,9 +7,19 @@ import "math"
 // keepdims (NumPy's keepdims: reduced dimensions stay as 1); the Into forms
 // accept a destination of either shape and do not allocate.
 
+// Names for errors, precomputed so that the success path builds no strings.
+var reduceOpNames, reduceIntoNames [numReduceOps]string
+
+func init() {
+	for op := ReduceOp(0); op < numReduceOps; op++ {
+		reduceOpNames[op] = "tensor." + op.String()
+		reduceIntoNames[op] = "tensor." + op.String() + "Into"
+	}
+}
+
 // Reduce reduces t over axes with op, returning a new tensor.
 func Reduce(op ReduceOp, t *Dense, keepdims bool, axes ...int) (*Dense, error) {
-	name := "tensor." + op.String()
+	name := reduceOpNames[op%numReduceOps]
 	if !op.Valid() {
 		return nil, newShapeError("tensor.Reduce", "invalid ReduceOp")
 	}
@@ -29,7 +39,7 @@ func Reduce(op ReduceOp, t *Dense, keepdims bool, axes ...int) (*Dense, error) {
 // ReduceInto reduces t over axes with op into dst, whose shape is the
 // reduced shape with or without the reduced dimensions kept as 1.
 func ReduceInto(op ReduceOp, dst, t *Dense, axes ...int) error {
-	name := "tensor." + op.String() + "Into"
+	name := reduceIntoNames[op%numReduceOps]
 	if !op.Valid() {
 		return newShapeError("tensor.ReduceInto", "invalid ReduceOp")
 	}
