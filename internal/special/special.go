@@ -64,7 +64,7 @@ func Trigamma(x float64) float64 {
 	return acc + series
 }
 
-// Tetragamma is ψ''(x), the derivative of Trigamma.
+// Tetragamma is ψ”(x), the derivative of Trigamma.
 func Tetragamma(x float64) float64 {
 	if math.IsNaN(x) {
 		return x
