@@ -195,8 +195,12 @@ func TestLinalgErrors(t *testing.T) {
 	expectError(t, "MatMul", func() { tp.MatMul(tp.Const([]int{2, 3}, nil), tp.Const([]int{2, 3}, nil)) })
 	expectError(t, "MatMul", func() { tp.MatMul(tp.Const([]int{2, 2, 3}, nil), tp.Const([]int{3, 3, 1}, nil)) })
 	expectError(t, "MatMul", func() { tp.MatMul(tp.Scalar(1), tp.Const([]int{2, 3}, nil)) })
-	expectError(t, "TriangularSolve", func() { tp.TriangularSolve(tp.Const([]int{2, 2}, []float64{1, 0, 1, 0}), tp.Const([]int{2}, nil), false, false) })
-	expectError(t, "TriangularSolve", func() { tp.TriangularSolve(tp.Const([]int{2, 2}, []float64{1, 0, 1, 1}), tp.Const([]int{3}, nil), false, false) })
+	expectError(t, "TriangularSolve", func() {
+		tp.TriangularSolve(tp.Const([]int{2, 2}, []float64{1, 0, 1, 0}), tp.Const([]int{2}, nil), false, false)
+	})
+	expectError(t, "TriangularSolve", func() {
+		tp.TriangularSolve(tp.Const([]int{2, 2}, []float64{1, 0, 1, 1}), tp.Const([]int{3}, nil), false, false)
+	})
 	expectError(t, "Outer", func() { tp.Outer(tp.Const([]int{2, 2}, nil), tp.Const([]int{2}, nil)) })
 	expectError(t, "Transpose", func() { tp.Transpose(tp.Const([]int{2}, nil)) })
 	expectError(t, "Permute", func() { tp.Permute(tp.Const([]int{2, 3}, nil), 0, 0) })

@@ -3,7 +3,6 @@ package autodiff
 // Dispatch points for op groups whose first members live in shape.go,
 // reduce.go and linalg.go and whose further members live in their own files.
 
-func (t *Tape) backReduceMore(i int32, nd *node) { unknownOp(nd) }
 func (t *Tape) backMisc(i int32, nd *node) {
 	if !t.backMiscFused(i, nd) {
 		unknownOp(nd)

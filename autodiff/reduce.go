@@ -25,6 +25,10 @@ func (t *Tape) Sum(a V) V {
 }
 
 func (t *Tape) backReduce(i int32, nd *node) {
+	if nd.op >= opReduceEnd0 {
+		t.backReduceMore(i, nd)
+		return
+	}
 	na := &t.nodes[nd.a]
 	if na.flags&fGrad == 0 {
 		return
@@ -37,6 +41,6 @@ func (t *Tape) backReduce(i int32, nd *node) {
 			ga[j] += g
 		}
 	default:
-		t.backReduceMore(i, nd)
+		unknownOp(nd)
 	}
 }

@@ -310,7 +310,7 @@ func (t *Tape) IndexAdd(a V, axis int, index []int, src V) V {
 	axis = normAxis("IndexAdd", axis, len(s), s)
 	ok := len(ss) == len(s)
 	for d := 0; ok && d < len(s); d++ {
-		ok = ss[d] == s[d] || (d == axis && ss[d] == len(index))
+		ok = (d != axis && ss[d] == s[d]) || (d == axis && ss[d] == len(index))
 	}
 	if !ok {
 		fail("IndexAdd", "source shape %v does not match base shape %v with %d indices along axis %d", cp(ss), cp(s), len(index), axis)
@@ -442,7 +442,7 @@ func (t *Tape) ScatterAdd(a V, axis int, index []int, src V) V {
 	outer, inner, m := gatherShape("ScatterAdd", s, axis, len(index))
 	ok := len(ss) == len(s) && len(index) == int(src.node().size)
 	for d := 0; ok && d < len(s); d++ {
-		ok = ss[d] == s[d] || (d == axis && ss[d] == m)
+		ok = (d != axis && ss[d] == s[d]) || (d == axis && ss[d] == m)
 	}
 	if !ok {
 		fail("ScatterAdd", "source shape %v and %d indices do not match base shape %v along axis %d", cp(ss), len(index), cp(s), axis)
