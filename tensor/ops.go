@@ -45,11 +45,7 @@ func (op BinaryOp) String() string {
 func (op BinaryOp) Valid() bool { return op < numBinaryOps }
 
 // Eval applies op to one pair of numbers.
-func (op BinaryOp) Eval(x, y float64) float64 {
-	var o [1]float64
-	binG(op, false, 1, o[:], 0, 1, []float64{x}, 0, 0, []float64{y}, 0, 0)
-	return o[0]
-}
+func (op BinaryOp) Eval(x, y float64) float64 { return binEval(op, x, y) }
 
 // UnaryOp selects the elementwise function of one argument that ApplyUnary
 // and Unary compute. Special values follow the math package.

@@ -71,12 +71,29 @@ func AccumulateBinary(op BinaryOp, out []float64, outShape []int, a []float64, a
 
 func applyBinary(name string, op BinaryOp, acc bool, out []float64, outShape []int, a []float64, aShape []int, b []float64, bShape []int) {
 	n := len(out)
-	if ShapeSize(outShape) != n {
-		kernelPanic(name, "len(out) = "+itoa(n)+" does not match outShape", outShape)
-	}
-	if len(a) == n && len(b) == n && ShapesEqual(aShape, outShape) && ShapesEqual(bShape, outShape) {
+	// Fast paths, validated in one pass each: equal shapes, and a size-1
+	// operand (any number of leading 1s) with a full one.
+	switch {
+	case len(a) == n && len(b) == n && sameShape3(outShape, aShape, bShape, n):
+		if n == 1 {
+			v := binEval(op, a[0], b[0])
+			if acc {
+				v += out[0]
+			}
+			out[0] = v
+			return
+		}
 		binV(op, acc, out, a, b)
 		return
+	case len(a) == 1 && len(b) == n && n > 0 && sameShape3(outShape, bShape, bShape, n) && onesWithin(aShape, len(outShape)):
+		binSV(op, acc, out, a[0], b)
+		return
+	case len(b) == 1 && len(a) == n && n > 0 && sameShape3(outShape, aShape, aShape, n) && onesWithin(bShape, len(outShape)):
+		binVS(op, acc, out, a, b[0])
+		return
+	}
+	if ShapeSize(outShape) != n {
+		kernelPanic(name, "len(out) = "+itoa(n)+" does not match outShape", outShape)
 	}
 	if len(outShape) > MaxDims {
 		kernelPanic(name, "outShape has more than MaxDims dimensions", outShape)
@@ -100,15 +117,55 @@ func applyBinary(name string, op BinaryOp, acc bool, out []float64, outShape []i
 	if n == 0 {
 		return
 	}
-	switch {
-	case len(a) == 1 && len(b) == n:
-		binSV(op, acc, out, a[0], b)
-		return
-	case len(b) == 1 && len(a) == n:
-		binVS(op, acc, out, a, b[0])
-		return
+	if !op.Valid() {
+		badBinaryOp(op)
 	}
 	binaryLoop(op, acc, &l, out, 0, a, 0, b, 0)
+}
+
+// sameShape3 reports whether a and b both equal shape, whose size is n.
+func sameShape3(shape, a, b []int, n int) bool {
+	if len(a) != len(shape) || len(b) != len(shape) {
+		return false
+	}
+	sz := 1
+	for i, d := range shape {
+		if a[i] != d || b[i] != d || d < 0 {
+			return false
+		}
+		sz *= d
+	}
+	return sz == n
+}
+
+// onesWithin reports whether shape is all 1s with at most nd dimensions.
+func onesWithin(shape []int, nd int) bool {
+	if len(shape) > nd {
+		return false
+	}
+	for _, d := range shape {
+		if d != 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// binEval is op(x, y) for one pair, the common ops inline.
+func binEval(op BinaryOp, x, y float64) float64 {
+	switch op {
+	case OpAdd:
+		return x + y
+	case OpSub:
+		return x - y
+	case OpMul:
+		return x * y
+	case OpDiv:
+		return x / y
+	}
+	var o [1]float64
+	binG(op, false, 1, o[:], 0, 1, []float64{x}, 0, 0, []float64{y}, 0, 0)
+	return o[0]
 }
 
 // BroadcastTo copies src (shape srcShape) into dst (shape dstShape),
