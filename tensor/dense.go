@@ -93,6 +93,9 @@ func (t *Dense) setLayout(data []float64, off int, shape, strides []int) {
 	t.data, t.off = data, off
 	t.size = ShapeSize(shape)
 	t.contig = isContiguous(shape, strides)
+	if t.size == 0 {
+		t.off = 0 // no element is addressed; keep Data() in range
+	}
 }
 
 func isContiguous(shape, strides []int) bool {
@@ -224,7 +227,11 @@ func (t *Dense) Fill(v float64) {
 // copyto). Overlapping src and t give unspecified results unless they are
 // the same view. The error, a *ShapeError, names both shapes.
 func (t *Dense) CopyFrom(src *Dense) error {
-	return UnaryInto(OpIdentity, t, src)
+	if !CanBroadcastTo(src.shape, t.shape) {
+		return newShapeError("tensor.CopyFrom", "source does not broadcast to the destination shape", t.shape, src.shape)
+	}
+	unaryInto(OpIdentity, t, src)
+	return nil
 }
 
 // Clone returns a contiguous deep copy.

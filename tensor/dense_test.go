@@ -550,6 +550,13 @@ func TestString(t *testing.T) {
 
 func TestZeroSize(t *testing.T) {
 	e := Zeros(0, 3)
+	if v, err := e.Index(1, 2); err != nil || len(v.Data()) != 0 || v.Size() != 0 {
+		t.Fatalf("Index of empty: %v", err)
+	}
+	b, _ := Zeros(2, 3).Slice(0, 2, 2)
+	if v, err := b.Slice(1, 3, 3); err != nil || len(v.Data()) != 0 {
+		t.Fatalf("Slice of empty: %v", err)
+	}
 	s, err := Sum(e, false, 0)
 	if err != nil || !s.Equal(Zeros(3)) {
 		t.Fatalf("Sum over empty = %v %v", s, err)

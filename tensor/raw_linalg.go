@@ -15,15 +15,16 @@ var backend blas.Backend = blas.Default()
 // [broadcast(batchA, batchB)..., m, n]. Batch dimensions broadcast as in
 // NumPy's matmul; both operands need at least 2 dimensions (reshape vectors
 // to [1, k] or [k, 1]). With accumulate, out += the product; otherwise out
-// is overwritten. Accumulating over a broadcast batch dimension sums the
-// products of all batches into the same output, which is exactly what the
-// backward pass needs: for C = A @ B, grad A += G @ Bᵀ is
-// MatMulRaw(gA, G, B, false, true, true) and grad B += Aᵀ @ G is
-// MatMulRaw(gB, A, G, true, false, true) when both share C's batch shape.
-// (For a B broadcast over A's batch, reduce the per-batch products with
-// SumTo, or accumulate into gB with a batch shape of [1]: the kernel walks
-// the output's batch shape, so give it outShape = gB's shape and swap the
-// roles as needed.)
+// is overwritten.
+//
+// Backward passes: for C = A @ B with A, B and C sharing a batch shape,
+// grad A += G @ Bᵀ is MatMulRaw(gA, G, gShape, B, bShape, false, true, true)
+// and grad B += Aᵀ @ G is MatMulRaw(gB, A, aShape, G, gShape, true, false,
+// true). When B is a single matrix broadcast over A's batch [batch..., m, k],
+// grad B sums over the batch, which is one product: view A as
+// [batch·m, k] and G as [batch·m, n] (free for contiguous buffers) and call
+// MatMulRaw(gB, A, [batch·m, k], G, [batch·m, n], true, false, true). Other
+// broadcasts: compute per-batch products into scratch and reduce with SumTo.
 //
 // Each matrix goes to the BLAS backend's Dgemm. It panics with a
 // *ShapeError when the shapes do not fit or a length does not match; out
