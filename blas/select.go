@@ -24,22 +24,43 @@ type limits struct {
 
 const never = math.MaxInt
 
-// measured are the CPU thresholds measured on the development machine (AMD
-// EPYC Zen 4, 2 cores, AVX-512; Debian OpenBLAS 0.3.21, core Cooperlake/
-// SkylakeX, one thread) with `GYRO_BLAS_CALIBRATE=1 go test -run
-// TestCalibrate -v ./blas/`: each is the smallest size from which OpenBLAS
-// (cgo call included) beat the native backend in the median of 7 timings, on
-// unit strides and NoTrans; "never" means native was as fast or faster at
-// every size tried (up to 1e6 elements for level 1, 2000×2000 for level 2,
-// 1024³ for level 3), so those routines always stay native. See the
-// comments in calibrate_test.go for the raw figures.
+// measured are the CPU thresholds, measured on the development machine (AMD
+// EPYC Zen 4, 2 cores shared with other jobs, AVX-512; Debian OpenBLAS
+// 0.3.21, core SkylakeX, one thread; native as of commit f8e3118) with
+//
+//	OPENBLAS_CORETYPE=SkylakeX GYRO_BLAS_CALIBRATE=1 go test -run TestCalibrate -v ./blas/
+//
+// which times native and OpenBLAS alternately (median of 7 batches of ≥1 ms)
+// at sizes 16…1e6 (level 1), n×n for n = 8…2000 (level 2) and n³ for
+// n = 4…512 (level 3), and proposes the split that minimises the summed
+// log-slowdown. Two runs were taken; where they disagreed (memory-bound
+// kernels at large n, where both backends run at memory speed and the
+// shared machine's noise is ±50%), the threshold stays "never". Per-call
+// medians behind each choice (native vs OpenBLAS incl. the ~30 ns cgo call):
+//
+//   - ddot, daxpy, dscal, dnrm2, dasum, idamax, dcopy, dgemv, dger: never.
+//     Native wins below ~4096 elements (ddot n=256: 28 vs 62 ns; dnrm2 is
+//     3-4x faster at every n) and is at parity within noise above.
+//   - dswap ≥ 256: native is ~2x slower from n = 256 (2389 vs 1202 ns at 4096).
+//   - dsymv ≥ 64 (n = 8): native 1.9–4.3x slower at every n (n=128: 3.7 vs 1.0 µs).
+//   - dtrmv ≥ 256 (n = 16): native 1.1–1.6x slower from n = 16.
+//   - dtrsv ≥ 262144 (n = 512): parity below, native 1.1–1.6x slower above.
+//   - dgemm ≥ 64 (n = 4): OpenBLAS faster at every size (n=8: 362 vs 97 ns,
+//     n=32: 3.5 vs 1.3 µs, n=512: 6.5 vs 6.1 ms): native's small-matrix path
+//     costs more than a cgo call. Re-measure when it improves: the design
+//     intends native below a crossover.
+//   - dsyrk ≥ 64, dtrmm ≥ 64: OpenBLAS 1.2–9.9x faster at every size.
+//   - dtrsm ≥ 512 (n = 8): OpenBLAS 1.5–2.3x faster for n = 8…64; native
+//     ~10% faster from n = 192, which a single threshold cannot express.
+//
+// "never" means every size goes to native.
 var measured = limits{
 	ddot: limit{never, never}, daxpy: limit{never, never}, dscal: limit{never, never},
 	dnrm2: limit{never, never}, dasum: limit{never, never}, idamax: limit{never, never},
-	dcopy: limit{never, never}, dswap: limit{never, never},
-	dgemv: limit{never, never}, dger: limit{never, never}, dsymv: limit{never, never},
-	dtrmv: limit{never, never}, dtrsv: limit{never, never},
-	dgemm: limit{never, never}, dsyrk: limit{never, never}, dtrmm: limit{never, never}, dtrsm: limit{never, never},
+	dcopy: limit{never, never}, dswap: limit{256, never},
+	dgemv: limit{never, never}, dger: limit{never, never}, dsymv: limit{64, never},
+	dtrmv: limit{256, never}, dtrsv: limit{262144, never},
+	dgemm: limit{64, never}, dsyrk: limit{64, never}, dtrmm: limit{64, never}, dtrsm: limit{512, never},
 }
 
 // gpuLevel3 is the m*n*k from which level-3 calls go to cuBLAS when a device
