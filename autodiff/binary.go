@@ -34,6 +34,8 @@ func binaryF(op Op, x, y float64) float64 {
 		return y
 	case opAtan2:
 		return math.Atan2(x, y)
+	case opLbeta:
+		return sp.Lbeta(x, y)
 	}
 	panic("autodiff: unknown binary op " + opName(op))
 }
@@ -90,6 +92,9 @@ func binaryD(op Op, x, y, z float64) (dx, dy float64) {
 	case opAtan2:
 		r := x*x + y*y
 		return y / r, -x / r
+	case opLbeta:
+		d := sp.Digamma(x + y)
+		return sp.Digamma(x) - d, sp.Digamma(y) - d
 	}
 	panic("autodiff: unknown binary op " + opName(op))
 }
@@ -384,6 +389,13 @@ func (t *Tape) Minimum(a, b V) V { return t.binary(opMinimum, a, b) }
 
 // Atan2 is atan2(a, b) elementwise.
 func (t *Tape) Atan2(a, b V) V { return t.binary(opAtan2, a, b) }
+
+// Lbeta is log B(a, b) = log Γ(a) + log Γ(b) - log Γ(a+b) for a, b > 0,
+// elementwise with broadcasting (one node, not the five of the composite).
+// The value is gonum's mathext.Lbeta (Cephes' algorithm, accurate when a or
+// b is large, where the composite cancels badly); the partial derivatives
+// are ψ(a) - ψ(a+b) and ψ(b) - ψ(a+b).
+func (t *Tape) Lbeta(a, b V) V { return t.binary(opLbeta, a, b) }
 
 // Where selects a where cond is nonzero and b elsewhere, with broadcasting
 // over all three. cond carries no gradient. Unlike a·cond + b·(1-cond), a

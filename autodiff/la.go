@@ -42,9 +42,21 @@ func gemm(tA, tB bool, m, n, k int, alpha float64, a []float64, lda int, b []flo
 		}
 		return
 	}
-	if n == 1 && !tA && !tB && ldb == 1 && ldc == 1 {
-		// a matrix-vector product: skip gemm's packing
-		asm.DgemvN(m, k, alpha, a, lda, b[:k], beta, c[:m])
+	// Matrix-vector shapes go straight to asm's gemv kernels (no packing).
+	switch {
+	case n == 1 && ldb == 1 && ldc == 1:
+		if tA { // A stored k×m
+			asm.DgemvT(k, m, alpha, a, lda, b[:k], beta, c[:m])
+		} else {
+			asm.DgemvN(m, k, alpha, a, lda, b[:k], beta, c[:m])
+		}
+		return
+	case m == 1 && (!tA || lda == 1):
+		if tB { // B stored n×k
+			asm.DgemvN(n, k, alpha, b, ldb, a[:k], beta, c[:n])
+		} else {
+			asm.DgemvT(k, n, alpha, b, ldb, a[:k], beta, c[:n])
+		}
 		return
 	}
 	blas.Dgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)

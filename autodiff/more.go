@@ -4,7 +4,7 @@ package autodiff
 // reduce.go and linalg.go and whose further members live in their own files.
 
 func (t *Tape) backMisc(i int32, nd *node) {
-	if !t.backMiscFused(i, nd) {
+	if !t.backMiscFused(i, nd) && !t.backMiscMore(nd) {
 		unknownOp(nd)
 	}
 }

@@ -63,6 +63,7 @@ const (
 	opMinimum
 	opAtan2
 	opWhere // c = condition (nonzero = true) as a constant node index; a if true else b
+	opLbeta // log B(a, b)
 	opBinaryEnd
 )
 
@@ -91,7 +92,7 @@ func init() {
 		opFloor: "Floor", opLogit: "Logit", opAtanh: "Atanh", opAtan: "Atan", opCosh: "Cosh", opSinh: "Sinh",
 		opAdd: "Add", opSub: "Sub", opMul: "Mul", opDiv: "Div", opPow: "Pow",
 		opLogAddExp: "LogAddExp", opXlogy: "Xlogy", opMaximum: "Maximum", opMinimum: "Minimum",
-		opAtan2: "Atan2", opWhere: "Where",
+		opAtan2: "Atan2", opWhere: "Where", opLbeta: "Lbeta",
 	} {
 		opNames[op] = name
 	}

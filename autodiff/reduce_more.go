@@ -314,7 +314,9 @@ func (t *Tape) backReduceMore(i int32, nd *node) {
 
 // SumAxes sums a over the given axes (negative axes count from the end;
 // none means all axes). With keepdim the reduced axes stay as length 1.
-func (t *Tape) SumAxes(a V, keepdim bool, axes ...int) V { return t.reduce(opSumAxes, a, keepdim, axes) }
+func (t *Tape) SumAxes(a V, keepdim bool, axes ...int) V {
+	return t.reduce(opSumAxes, a, keepdim, axes)
+}
 
 // SumAxis sums a over one axis.
 func (t *Tape) SumAxis(a V, axis int, keepdim bool) V {

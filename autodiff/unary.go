@@ -320,10 +320,21 @@ func (t *Tape) backUnary(nd *node) {
 			gx[i] += g[i] * y[i] * (1 - y[i])
 		}
 	case opSoftplus:
-		// σ(x) = exp(x - softplus(x)) = exp(x - y)
+		// softplus'(x) = σ(x), vectorized
+		s := t.scratch(len(gx))
+		asm.Sigmoid(s, x)
 		for i := range gx {
-			gx[i] += g[i] * math.Exp(x[i]-y[i])
+			gx[i] += g[i] * s[i]
 		}
+		t.scratchReset()
+	case opLogSigmoid:
+		// (log σ)'(x) = σ(-x) = 1 - σ(x)
+		s := t.scratch(len(gx))
+		asm.Sigmoid(s, x)
+		for i := range gx {
+			gx[i] += g[i] * (1 - s[i])
+		}
+		t.scratchReset()
 	default:
 		for i := range gx {
 			gx[i] += g[i] * unaryD(op, k, k2, x[i], y[i])
