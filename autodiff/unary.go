@@ -328,11 +328,14 @@ func (t *Tape) backUnary(nd *node) {
 		}
 		t.scratchReset()
 	case opLogSigmoid:
-		// (log σ)'(x) = σ(-x) = 1 - σ(x)
+		// (log σ)'(x) = σ(-x)
 		s := t.scratch(len(gx))
-		asm.Sigmoid(s, x)
+		for i, xi := range x {
+			s[i] = -xi
+		}
+		asm.Sigmoid(s, s)
 		for i := range gx {
-			gx[i] += g[i] * (1 - s[i])
+			gx[i] += g[i] * s[i]
 		}
 		t.scratchReset()
 	default:
