@@ -83,26 +83,36 @@ func TestDgemm(t *testing.T) {
 		sizes = []int{0, 1, 3, 7, 16, 17, 33, 65}
 	}
 	forEachGemmKernel(t, func(t *testing.T) {
-		rng := rand.New(rand.NewPCG(3, 4))
-		var impl Implementation
-		for _, tA := range transes {
-			for _, tB := range transes {
-				for _, m := range sizes {
-					for _, n := range sizes {
-						for _, k := range sizes {
-							// Sweep alpha/beta and the padding over the
-							// size grid instead of taking the full product.
-							h := m*31 + n*7 + k
-							alpha := []float64{0, 1, -0.5}[h%3]
-							beta := []float64{0, 1, -0.5}[(h/3)%3]
-							pad := []int{0, 1, 5}[(h/9)%3]
-							testOneGemm(t, rng, impl, tA, tB, m, n, k, alpha, beta, pad)
-						}
+		t.Run("packed", func(t *testing.T) {
+			old := smallMax
+			smallMax = 0 // every size through the packed path
+			defer func() { smallMax = old }()
+			testDgemmSizes(t, sizes)
+		})
+		t.Run("default", func(t *testing.T) { testDgemmSizes(t, sizes) })
+	})
+}
+
+func testDgemmSizes(t *testing.T, sizes []int) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var impl Implementation
+	for _, tA := range transes {
+		for _, tB := range transes {
+			for _, m := range sizes {
+				for _, n := range sizes {
+					for _, k := range sizes {
+						// Sweep alpha/beta and the padding over the
+						// size grid instead of taking the full product.
+						h := m*31 + n*7 + k
+						alpha := []float64{0, 1, -0.5}[h%3]
+						beta := []float64{0, 1, -0.5}[(h/3)%3]
+						pad := []int{0, 1, 5}[(h/9)%3]
+						testOneGemm(t, rng, impl, tA, tB, m, n, k, alpha, beta, pad)
 					}
 				}
 			}
 		}
-	})
+	}
 }
 
 // TestDgemmBlocks crosses the kc and nc block boundaries.
