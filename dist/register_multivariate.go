@@ -18,6 +18,20 @@ func init() {
 			return Dirichlet(mvReq("Dirichlet", p, "concentration"))
 		})
 	})
+	Register("MultivariateNormal", func(t *ad.Tape, p Params) (Distribution, error) {
+		const name = "MultivariateNormal"
+		return mvBuild(name, p, []string{"loc", "covariance_matrix", "precision_matrix", "scale_tril"}, func() Distribution {
+			loc := mvReq(name, p, "loc")
+			switch i, m := mvOneOf(name, p, "covariance_matrix", "precision_matrix", "scale_tril"); i {
+			case 0:
+				return MultivariateNormal(loc, m)
+			case 1:
+				return MultivariateNormalPrecision(loc, m)
+			default:
+				return MultivariateNormalScaleTril(loc, m)
+			}
+		})
+	})
 	Register("OneHotCategorical", func(t *ad.Tape, p Params) (Distribution, error) {
 		return mvBuild("OneHotCategorical", p, []string{"probs", "logits"}, func() Distribution {
 			i, v := mvOneOf("OneHotCategorical", p, "probs", "logits")
