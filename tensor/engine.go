@@ -124,6 +124,18 @@ func binaryLoop(op BinaryOp, acc bool, l *layout, o []float64, io int, a []float
 	nd := l.nd
 	in := nd - 1
 	n, so, sa, sb := l.shape[in], l.st[0][in], l.st[1][in], l.st[2][in]
+	if nd == 2 && so == 1 && sa == 1 && sb == 1 && l.st[0][0] == n {
+		// Row broadcasts [r, n] op [n] and [n] op [r, n]: one call.
+		tot := l.shape[0] * n
+		switch {
+		case l.st[1][0] == n && l.st[2][0] == 0:
+			binRB(op, acc, o[io:io+tot], a[ia:ia+tot], b[ib:ib+n])
+			return
+		case l.st[1][0] == 0 && l.st[2][0] == n:
+			binRA(op, acc, o[io:io+tot], a[ia:ia+n], b[ib:ib+tot])
+			return
+		}
+	}
 	var idx [MaxDims]int
 	for {
 		binRow(op, acc, n, o, io, so, a, ia, sa, b, ib, sb)

@@ -47,6 +47,8 @@ func main() {
 			p("func bin%sVV%s(o, a, b []float64) {\n\ta = a[:len(o)]\n\tb = b[:len(o)]\n\tfor i := range o {\n\t\tx, y := a[i], b[i]\n\t\to[i] %s %s\n\t}\n}\n\n", o.name, s, a, o.expr)
 			p("func bin%sSV%s(o []float64, x float64, b []float64) {\n\tb = b[:len(o)]\n\tfor i := range o {\n\t\ty := b[i]\n\t\to[i] %s %s\n\t}\n}\n\n", o.name, s, a, o.expr)
 			p("func bin%sVS%s(o, a []float64, y float64) {\n\ta = a[:len(o)]\n\tfor i := range o {\n\t\tx := a[i]\n\t\to[i] %s %s\n\t}\n}\n\n", o.name, s, a, o.expr)
+			p("func bin%sRB%s(o, a, b []float64) {\n\tn := len(b)\n\tfor r := 0; r+n <= len(o); r += n {\n\t\tor, ar := o[r:r+n], a[r:r+n]\n\t\tfor i, y := range b {\n\t\t\tx := ar[i]\n\t\t\tor[i] %s %s\n\t\t}\n\t}\n}\n\n", o.name, s, a, o.expr)
+			p("func bin%sRA%s(o, a, b []float64) {\n\tn := len(a)\n\tfor r := 0; r+n <= len(o); r += n {\n\t\tor, br := o[r:r+n], b[r:r+n]\n\t\tfor i, x := range a {\n\t\t\ty := br[i]\n\t\t\tor[i] %s %s\n\t\t}\n\t}\n}\n\n", o.name, s, a, o.expr)
 			p("func bin%sG%s(n int, o []float64, io, so int, a []float64, ia, sa int, b []float64, ib, sb int) {\n\tfor ; n > 0; n-- {\n\t\tx, y := a[ia], b[ib]\n\t\to[io] %s %s\n\t\tio += so\n\t\tia += sa\n\t\tib += sb\n\t}\n}\n\n", o.name, s, a, o.expr)
 		}
 	}
@@ -54,6 +56,8 @@ func main() {
 		{"VV", "o, a, b []float64", "o, a, b"},
 		{"SV", "o []float64, x float64, b []float64", "o, x, b"},
 		{"VS", "o, a []float64, y float64", "o, a, y"},
+		{"RB", "o, a, b []float64", "o, a, b"},
+		{"RA", "o, a, b []float64", "o, a, b"},
 		{"G", "n int, o []float64, io, so int, a []float64, ia, sa int, b []float64, ib, sb int", "n, o, io, so, a, ia, sa, b, ib, sb"},
 	} {
 		p("func bin%s(op BinaryOp, acc bool, %s) {\n\tif acc {\n\t\tswitch op {\n", kind.name, kind.params)

@@ -31,6 +31,28 @@ func binAddVS(o, a []float64, y float64) {
 	}
 }
 
+func binAddRB(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] = x + y
+		}
+	}
+}
+
+func binAddRA(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] = x + y
+		}
+	}
+}
+
 func binAddG(n int, o []float64, io, so int, a []float64, ia, sa int, b []float64, ib, sb int) {
 	for ; n > 0; n-- {
 		x, y := a[ia], b[ib]
@@ -63,6 +85,28 @@ func binAddVSAcc(o, a []float64, y float64) {
 	for i := range o {
 		x := a[i]
 		o[i] += x + y
+	}
+}
+
+func binAddRBAcc(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] += x + y
+		}
+	}
+}
+
+func binAddRAAcc(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] += x + y
+		}
 	}
 }
 
@@ -101,6 +145,28 @@ func binSubVS(o, a []float64, y float64) {
 	}
 }
 
+func binSubRB(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] = x - y
+		}
+	}
+}
+
+func binSubRA(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] = x - y
+		}
+	}
+}
+
 func binSubG(n int, o []float64, io, so int, a []float64, ia, sa int, b []float64, ib, sb int) {
 	for ; n > 0; n-- {
 		x, y := a[ia], b[ib]
@@ -133,6 +199,28 @@ func binSubVSAcc(o, a []float64, y float64) {
 	for i := range o {
 		x := a[i]
 		o[i] += x - y
+	}
+}
+
+func binSubRBAcc(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] += x - y
+		}
+	}
+}
+
+func binSubRAAcc(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] += x - y
+		}
 	}
 }
 
@@ -171,6 +259,28 @@ func binMulVS(o, a []float64, y float64) {
 	}
 }
 
+func binMulRB(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] = x * y
+		}
+	}
+}
+
+func binMulRA(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] = x * y
+		}
+	}
+}
+
 func binMulG(n int, o []float64, io, so int, a []float64, ia, sa int, b []float64, ib, sb int) {
 	for ; n > 0; n-- {
 		x, y := a[ia], b[ib]
@@ -203,6 +313,28 @@ func binMulVSAcc(o, a []float64, y float64) {
 	for i := range o {
 		x := a[i]
 		o[i] += x * y
+	}
+}
+
+func binMulRBAcc(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] += x * y
+		}
+	}
+}
+
+func binMulRAAcc(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] += x * y
+		}
 	}
 }
 
@@ -241,6 +373,28 @@ func binDivVS(o, a []float64, y float64) {
 	}
 }
 
+func binDivRB(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] = x / y
+		}
+	}
+}
+
+func binDivRA(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] = x / y
+		}
+	}
+}
+
 func binDivG(n int, o []float64, io, so int, a []float64, ia, sa int, b []float64, ib, sb int) {
 	for ; n > 0; n-- {
 		x, y := a[ia], b[ib]
@@ -273,6 +427,28 @@ func binDivVSAcc(o, a []float64, y float64) {
 	for i := range o {
 		x := a[i]
 		o[i] += x / y
+	}
+}
+
+func binDivRBAcc(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] += x / y
+		}
+	}
+}
+
+func binDivRAAcc(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] += x / y
+		}
 	}
 }
 
@@ -311,6 +487,28 @@ func binPowVS(o, a []float64, y float64) {
 	}
 }
 
+func binPowRB(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] = math.Pow(x, y)
+		}
+	}
+}
+
+func binPowRA(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] = math.Pow(x, y)
+		}
+	}
+}
+
 func binPowG(n int, o []float64, io, so int, a []float64, ia, sa int, b []float64, ib, sb int) {
 	for ; n > 0; n-- {
 		x, y := a[ia], b[ib]
@@ -343,6 +541,28 @@ func binPowVSAcc(o, a []float64, y float64) {
 	for i := range o {
 		x := a[i]
 		o[i] += math.Pow(x, y)
+	}
+}
+
+func binPowRBAcc(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] += math.Pow(x, y)
+		}
+	}
+}
+
+func binPowRAAcc(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] += math.Pow(x, y)
+		}
 	}
 }
 
@@ -381,6 +601,28 @@ func binMaximumVS(o, a []float64, y float64) {
 	}
 }
 
+func binMaximumRB(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] = max(x, y)
+		}
+	}
+}
+
+func binMaximumRA(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] = max(x, y)
+		}
+	}
+}
+
 func binMaximumG(n int, o []float64, io, so int, a []float64, ia, sa int, b []float64, ib, sb int) {
 	for ; n > 0; n-- {
 		x, y := a[ia], b[ib]
@@ -413,6 +655,28 @@ func binMaximumVSAcc(o, a []float64, y float64) {
 	for i := range o {
 		x := a[i]
 		o[i] += max(x, y)
+	}
+}
+
+func binMaximumRBAcc(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] += max(x, y)
+		}
+	}
+}
+
+func binMaximumRAAcc(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] += max(x, y)
+		}
 	}
 }
 
@@ -451,6 +715,28 @@ func binMinimumVS(o, a []float64, y float64) {
 	}
 }
 
+func binMinimumRB(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] = min(x, y)
+		}
+	}
+}
+
+func binMinimumRA(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] = min(x, y)
+		}
+	}
+}
+
 func binMinimumG(n int, o []float64, io, so int, a []float64, ia, sa int, b []float64, ib, sb int) {
 	for ; n > 0; n-- {
 		x, y := a[ia], b[ib]
@@ -483,6 +769,28 @@ func binMinimumVSAcc(o, a []float64, y float64) {
 	for i := range o {
 		x := a[i]
 		o[i] += min(x, y)
+	}
+}
+
+func binMinimumRBAcc(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] += min(x, y)
+		}
+	}
+}
+
+func binMinimumRAAcc(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] += min(x, y)
+		}
 	}
 }
 
@@ -521,6 +829,28 @@ func binLogAddExpVS(o, a []float64, y float64) {
 	}
 }
 
+func binLogAddExpRB(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] = logAddExp(x, y)
+		}
+	}
+}
+
+func binLogAddExpRA(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] = logAddExp(x, y)
+		}
+	}
+}
+
 func binLogAddExpG(n int, o []float64, io, so int, a []float64, ia, sa int, b []float64, ib, sb int) {
 	for ; n > 0; n-- {
 		x, y := a[ia], b[ib]
@@ -553,6 +883,28 @@ func binLogAddExpVSAcc(o, a []float64, y float64) {
 	for i := range o {
 		x := a[i]
 		o[i] += logAddExp(x, y)
+	}
+}
+
+func binLogAddExpRBAcc(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] += logAddExp(x, y)
+		}
+	}
+}
+
+func binLogAddExpRAAcc(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] += logAddExp(x, y)
+		}
 	}
 }
 
@@ -591,6 +943,28 @@ func binXlogyVS(o, a []float64, y float64) {
 	}
 }
 
+func binXlogyRB(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] = xlogy(x, y)
+		}
+	}
+}
+
+func binXlogyRA(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] = xlogy(x, y)
+		}
+	}
+}
+
 func binXlogyG(n int, o []float64, io, so int, a []float64, ia, sa int, b []float64, ib, sb int) {
 	for ; n > 0; n-- {
 		x, y := a[ia], b[ib]
@@ -623,6 +997,28 @@ func binXlogyVSAcc(o, a []float64, y float64) {
 	for i := range o {
 		x := a[i]
 		o[i] += xlogy(x, y)
+	}
+}
+
+func binXlogyRBAcc(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] += xlogy(x, y)
+		}
+	}
+}
+
+func binXlogyRAAcc(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] += xlogy(x, y)
+		}
 	}
 }
 
@@ -661,6 +1057,28 @@ func binAtan2VS(o, a []float64, y float64) {
 	}
 }
 
+func binAtan2RB(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] = math.Atan2(x, y)
+		}
+	}
+}
+
+func binAtan2RA(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] = math.Atan2(x, y)
+		}
+	}
+}
+
 func binAtan2G(n int, o []float64, io, so int, a []float64, ia, sa int, b []float64, ib, sb int) {
 	for ; n > 0; n-- {
 		x, y := a[ia], b[ib]
@@ -693,6 +1111,28 @@ func binAtan2VSAcc(o, a []float64, y float64) {
 	for i := range o {
 		x := a[i]
 		o[i] += math.Atan2(x, y)
+	}
+}
+
+func binAtan2RBAcc(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] += math.Atan2(x, y)
+		}
+	}
+}
+
+func binAtan2RAAcc(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] += math.Atan2(x, y)
+		}
 	}
 }
 
@@ -731,6 +1171,28 @@ func binGreaterVS(o, a []float64, y float64) {
 	}
 }
 
+func binGreaterRB(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] = b2f(x > y)
+		}
+	}
+}
+
+func binGreaterRA(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] = b2f(x > y)
+		}
+	}
+}
+
 func binGreaterG(n int, o []float64, io, so int, a []float64, ia, sa int, b []float64, ib, sb int) {
 	for ; n > 0; n-- {
 		x, y := a[ia], b[ib]
@@ -763,6 +1225,28 @@ func binGreaterVSAcc(o, a []float64, y float64) {
 	for i := range o {
 		x := a[i]
 		o[i] += b2f(x > y)
+	}
+}
+
+func binGreaterRBAcc(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] += b2f(x > y)
+		}
+	}
+}
+
+func binGreaterRAAcc(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] += b2f(x > y)
+		}
 	}
 }
 
@@ -801,6 +1285,28 @@ func binGreaterEqualVS(o, a []float64, y float64) {
 	}
 }
 
+func binGreaterEqualRB(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] = b2f(x >= y)
+		}
+	}
+}
+
+func binGreaterEqualRA(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] = b2f(x >= y)
+		}
+	}
+}
+
 func binGreaterEqualG(n int, o []float64, io, so int, a []float64, ia, sa int, b []float64, ib, sb int) {
 	for ; n > 0; n-- {
 		x, y := a[ia], b[ib]
@@ -833,6 +1339,28 @@ func binGreaterEqualVSAcc(o, a []float64, y float64) {
 	for i := range o {
 		x := a[i]
 		o[i] += b2f(x >= y)
+	}
+}
+
+func binGreaterEqualRBAcc(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] += b2f(x >= y)
+		}
+	}
+}
+
+func binGreaterEqualRAAcc(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] += b2f(x >= y)
+		}
 	}
 }
 
@@ -871,6 +1399,28 @@ func binLessVS(o, a []float64, y float64) {
 	}
 }
 
+func binLessRB(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] = b2f(x < y)
+		}
+	}
+}
+
+func binLessRA(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] = b2f(x < y)
+		}
+	}
+}
+
 func binLessG(n int, o []float64, io, so int, a []float64, ia, sa int, b []float64, ib, sb int) {
 	for ; n > 0; n-- {
 		x, y := a[ia], b[ib]
@@ -903,6 +1453,28 @@ func binLessVSAcc(o, a []float64, y float64) {
 	for i := range o {
 		x := a[i]
 		o[i] += b2f(x < y)
+	}
+}
+
+func binLessRBAcc(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] += b2f(x < y)
+		}
+	}
+}
+
+func binLessRAAcc(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] += b2f(x < y)
+		}
 	}
 }
 
@@ -941,6 +1513,28 @@ func binLessEqualVS(o, a []float64, y float64) {
 	}
 }
 
+func binLessEqualRB(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] = b2f(x <= y)
+		}
+	}
+}
+
+func binLessEqualRA(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] = b2f(x <= y)
+		}
+	}
+}
+
 func binLessEqualG(n int, o []float64, io, so int, a []float64, ia, sa int, b []float64, ib, sb int) {
 	for ; n > 0; n-- {
 		x, y := a[ia], b[ib]
@@ -973,6 +1567,28 @@ func binLessEqualVSAcc(o, a []float64, y float64) {
 	for i := range o {
 		x := a[i]
 		o[i] += b2f(x <= y)
+	}
+}
+
+func binLessEqualRBAcc(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] += b2f(x <= y)
+		}
+	}
+}
+
+func binLessEqualRAAcc(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] += b2f(x <= y)
+		}
 	}
 }
 
@@ -1011,6 +1627,28 @@ func binEqualVS(o, a []float64, y float64) {
 	}
 }
 
+func binEqualRB(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] = b2f(x == y)
+		}
+	}
+}
+
+func binEqualRA(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] = b2f(x == y)
+		}
+	}
+}
+
 func binEqualG(n int, o []float64, io, so int, a []float64, ia, sa int, b []float64, ib, sb int) {
 	for ; n > 0; n-- {
 		x, y := a[ia], b[ib]
@@ -1043,6 +1681,28 @@ func binEqualVSAcc(o, a []float64, y float64) {
 	for i := range o {
 		x := a[i]
 		o[i] += b2f(x == y)
+	}
+}
+
+func binEqualRBAcc(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] += b2f(x == y)
+		}
+	}
+}
+
+func binEqualRAAcc(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] += b2f(x == y)
+		}
 	}
 }
 
@@ -1081,6 +1741,28 @@ func binNotEqualVS(o, a []float64, y float64) {
 	}
 }
 
+func binNotEqualRB(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] = b2f(x != y)
+		}
+	}
+}
+
+func binNotEqualRA(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] = b2f(x != y)
+		}
+	}
+}
+
 func binNotEqualG(n int, o []float64, io, so int, a []float64, ia, sa int, b []float64, ib, sb int) {
 	for ; n > 0; n-- {
 		x, y := a[ia], b[ib]
@@ -1113,6 +1795,28 @@ func binNotEqualVSAcc(o, a []float64, y float64) {
 	for i := range o {
 		x := a[i]
 		o[i] += b2f(x != y)
+	}
+}
+
+func binNotEqualRBAcc(o, a, b []float64) {
+	n := len(b)
+	for r := 0; r+n <= len(o); r += n {
+		or, ar := o[r:r+n], a[r:r+n]
+		for i, y := range b {
+			x := ar[i]
+			or[i] += b2f(x != y)
+		}
+	}
+}
+
+func binNotEqualRAAcc(o, a, b []float64) {
+	n := len(a)
+	for r := 0; r+n <= len(o); r += n {
+		or, br := o[r:r+n], b[r:r+n]
+		for i, x := range a {
+			y := br[i]
+			or[i] += b2f(x != y)
+		}
 	}
 }
 
@@ -1355,6 +2059,162 @@ func binVS(op BinaryOp, acc bool, o, a []float64, y float64) {
 		binEqualVS(o, a, y)
 	case OpNotEqual:
 		binNotEqualVS(o, a, y)
+	default:
+		badBinaryOp(op)
+	}
+}
+
+func binRB(op BinaryOp, acc bool, o, a, b []float64) {
+	if acc {
+		switch op {
+		case OpAdd:
+			binAddRBAcc(o, a, b)
+		case OpSub:
+			binSubRBAcc(o, a, b)
+		case OpMul:
+			binMulRBAcc(o, a, b)
+		case OpDiv:
+			binDivRBAcc(o, a, b)
+		case OpPow:
+			binPowRBAcc(o, a, b)
+		case OpMaximum:
+			binMaximumRBAcc(o, a, b)
+		case OpMinimum:
+			binMinimumRBAcc(o, a, b)
+		case OpLogAddExp:
+			binLogAddExpRBAcc(o, a, b)
+		case OpXlogy:
+			binXlogyRBAcc(o, a, b)
+		case OpAtan2:
+			binAtan2RBAcc(o, a, b)
+		case OpGreater:
+			binGreaterRBAcc(o, a, b)
+		case OpGreaterEqual:
+			binGreaterEqualRBAcc(o, a, b)
+		case OpLess:
+			binLessRBAcc(o, a, b)
+		case OpLessEqual:
+			binLessEqualRBAcc(o, a, b)
+		case OpEqual:
+			binEqualRBAcc(o, a, b)
+		case OpNotEqual:
+			binNotEqualRBAcc(o, a, b)
+		default:
+			badBinaryOp(op)
+		}
+		return
+	}
+	switch op {
+	case OpAdd:
+		binAddRB(o, a, b)
+	case OpSub:
+		binSubRB(o, a, b)
+	case OpMul:
+		binMulRB(o, a, b)
+	case OpDiv:
+		binDivRB(o, a, b)
+	case OpPow:
+		binPowRB(o, a, b)
+	case OpMaximum:
+		binMaximumRB(o, a, b)
+	case OpMinimum:
+		binMinimumRB(o, a, b)
+	case OpLogAddExp:
+		binLogAddExpRB(o, a, b)
+	case OpXlogy:
+		binXlogyRB(o, a, b)
+	case OpAtan2:
+		binAtan2RB(o, a, b)
+	case OpGreater:
+		binGreaterRB(o, a, b)
+	case OpGreaterEqual:
+		binGreaterEqualRB(o, a, b)
+	case OpLess:
+		binLessRB(o, a, b)
+	case OpLessEqual:
+		binLessEqualRB(o, a, b)
+	case OpEqual:
+		binEqualRB(o, a, b)
+	case OpNotEqual:
+		binNotEqualRB(o, a, b)
+	default:
+		badBinaryOp(op)
+	}
+}
+
+func binRA(op BinaryOp, acc bool, o, a, b []float64) {
+	if acc {
+		switch op {
+		case OpAdd:
+			binAddRAAcc(o, a, b)
+		case OpSub:
+			binSubRAAcc(o, a, b)
+		case OpMul:
+			binMulRAAcc(o, a, b)
+		case OpDiv:
+			binDivRAAcc(o, a, b)
+		case OpPow:
+			binPowRAAcc(o, a, b)
+		case OpMaximum:
+			binMaximumRAAcc(o, a, b)
+		case OpMinimum:
+			binMinimumRAAcc(o, a, b)
+		case OpLogAddExp:
+			binLogAddExpRAAcc(o, a, b)
+		case OpXlogy:
+			binXlogyRAAcc(o, a, b)
+		case OpAtan2:
+			binAtan2RAAcc(o, a, b)
+		case OpGreater:
+			binGreaterRAAcc(o, a, b)
+		case OpGreaterEqual:
+			binGreaterEqualRAAcc(o, a, b)
+		case OpLess:
+			binLessRAAcc(o, a, b)
+		case OpLessEqual:
+			binLessEqualRAAcc(o, a, b)
+		case OpEqual:
+			binEqualRAAcc(o, a, b)
+		case OpNotEqual:
+			binNotEqualRAAcc(o, a, b)
+		default:
+			badBinaryOp(op)
+		}
+		return
+	}
+	switch op {
+	case OpAdd:
+		binAddRA(o, a, b)
+	case OpSub:
+		binSubRA(o, a, b)
+	case OpMul:
+		binMulRA(o, a, b)
+	case OpDiv:
+		binDivRA(o, a, b)
+	case OpPow:
+		binPowRA(o, a, b)
+	case OpMaximum:
+		binMaximumRA(o, a, b)
+	case OpMinimum:
+		binMinimumRA(o, a, b)
+	case OpLogAddExp:
+		binLogAddExpRA(o, a, b)
+	case OpXlogy:
+		binXlogyRA(o, a, b)
+	case OpAtan2:
+		binAtan2RA(o, a, b)
+	case OpGreater:
+		binGreaterRA(o, a, b)
+	case OpGreaterEqual:
+		binGreaterEqualRA(o, a, b)
+	case OpLess:
+		binLessRA(o, a, b)
+	case OpLessEqual:
+		binLessEqualRA(o, a, b)
+	case OpEqual:
+		binEqualRA(o, a, b)
+	case OpNotEqual:
+		binNotEqualRA(o, a, b)
 	default:
 		badBinaryOp(op)
 	}
