@@ -149,11 +149,12 @@ func BenchmarkMatMul(b *testing.B) {
 				_ = MatMulInto(a.Uninit(n, n), x, y)
 			}
 		})
+		xt := x.T()
 		b.Run("DenseTransposed/n="+strconv.Itoa(n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				a.Reset()
-				_ = MatMulInto(a.Uninit(n, n), x.T(), y)
+				_ = MatMulInto(a.Uninit(n, n), xt, y)
 			}
 		})
 		out := make([]float64, n*n)
