@@ -11,7 +11,7 @@ ifeq ($(origin OPENBLAS_CORETYPE),undefined)
 endif
 export CGO_ENABLED := 1
 
-.PHONY: all deps test fmt-check vet unit purego bench demo clean
+.PHONY: all deps test fmt-check vet unit purego bench demo cuda-deps cuda-check clean
 
 all: test
 
@@ -44,6 +44,22 @@ bench: deps
 
 demo: deps
 	$(GO) run ./cmd/gyrobench blas
+
+# cuda-check builds and vets the cuBLAS backend (-tags cuda). It needs Debian's
+# nvidia-cuda-dev from bookworm's contrib/non-free components; tests skip
+# without a GPU.
+cuda-deps:
+	@if ! dpkg -s nvidia-cuda-dev >/dev/null 2>&1; then \
+		if [ ! -f /etc/apt/sources.list.d/debian-nonfree.sources ]; then \
+			printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: contrib non-free\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' > /etc/apt/sources.list.d/debian-nonfree.sources; \
+		fi; \
+		apt-get update && apt-get install -y --no-install-recommends nvidia-cuda-dev; \
+	fi
+
+cuda-check: deps cuda-deps
+	$(GO) vet -tags cuda ./blas/...
+	$(GO) build -tags cuda ./...
+	$(GO) test -count=1 -tags cuda ./blas/...
 
 clean:
 	$(GO) clean -testcache
