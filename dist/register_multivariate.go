@@ -32,6 +32,35 @@ func init() {
 			}
 		})
 	})
+	Register("LowRankMultivariateNormal", func(t *ad.Tape, p Params) (Distribution, error) {
+		const name = "LowRankMultivariateNormal"
+		return mvBuild(name, p, []string{"loc", "cov_factor", "cov_diag"}, func() Distribution {
+			return LowRankMultivariateNormal(mvReq(name, p, "loc"), mvReq(name, p, "cov_factor"), mvReq(name, p, "cov_diag"))
+		})
+	})
+	Register("MultivariateStudentT", func(t *ad.Tape, p Params) (Distribution, error) {
+		const name = "MultivariateStudentT"
+		return mvBuild(name, p, []string{"df", "loc", "scale_tril"}, func() Distribution {
+			return MultivariateStudentT(mvReq(name, p, "df"), mvReq(name, p, "loc"), mvReq(name, p, "scale_tril"))
+		})
+	})
+	Register("LKJCholesky", func(t *ad.Tape, p Params) (Distribution, error) {
+		const name = "LKJCholesky"
+		return mvBuild(name, p, []string{"dim", "concentration"}, func() Distribution {
+			dim := mvScalarInt(name, p, "dim", 0, 2, true)
+			c, ok := p["concentration"]
+			if !ok || !c.Valid() {
+				c = t.Scalar(1)
+			}
+			return LKJCholesky(dim, c)
+		})
+	})
+	Register("LKJCorrCholesky", func(t *ad.Tape, p Params) (Distribution, error) {
+		const name = "LKJCorrCholesky"
+		return mvBuild(name, p, []string{"d", "eta"}, func() Distribution {
+			return LKJCholesky(mvScalarInt(name, p, "d", 0, 2, true), mvReq(name, p, "eta"))
+		})
+	})
 	Register("OneHotCategorical", func(t *ad.Tape, p Params) (Distribution, error) {
 		return mvBuild("OneHotCategorical", p, []string{"probs", "logits"}, func() Distribution {
 			i, v := mvOneOf("OneHotCategorical", p, "probs", "logits")
