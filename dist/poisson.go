@@ -107,9 +107,11 @@ func NegativeBinomialLogits(totalCount, logits ad.V) *NegativeBinomialDist {
 	return d
 }
 
-func (d *NegativeBinomialDist) Name() string                    { return "NegativeBinomial" }
-func (d *NegativeBinomialDist) Support() constraints.Constraint { return constraints.NonNegativeInteger }
-func (d *NegativeBinomialDist) HasRSample() bool                { return false }
+func (d *NegativeBinomialDist) Name() string { return "NegativeBinomial" }
+func (d *NegativeBinomialDist) Support() constraints.Constraint {
+	return constraints.NonNegativeInteger
+}
+func (d *NegativeBinomialDist) HasRSample() bool { return false }
 
 // ProbsV is the success probability.
 func (d *NegativeBinomialDist) ProbsV() ad.V {

@@ -33,14 +33,14 @@ type uvSupport func(in [4]float64) bool
 // uvIter walks the elements of a broadcast output shape, tracking the flat
 // index of each input. It is a value type that lives on the stack.
 type uvIter struct {
-	n      int                       // inputs
-	ndim   int                       // output dims
-	shape  [ad.MaxDims]int           // output shape
-	stride [4][ad.MaxDims]int        // per input stride in each output dim (0 when broadcast)
-	idx    [ad.MaxDims]int           // current multi-index
-	off    [4]int                    // current flat offsets
-	simple bool                      // every input is full-size or a single element
-	full   [4]bool                   // input j has the output's size
+	n      int                // inputs
+	ndim   int                // output dims
+	shape  [ad.MaxDims]int    // output shape
+	stride [4][ad.MaxDims]int // per input stride in each output dim (0 when broadcast)
+	idx    [ad.MaxDims]int    // current multi-index
+	off    [4]int             // current flat offsets
+	simple bool               // every input is full-size or a single element
+	full   [4]bool            // input j has the output's size
 }
 
 func (it *uvIter) init(out []int, ins *[4]ad.V, n int) {
