@@ -83,8 +83,27 @@ type Msg struct {
 // Plates returns the enclosing plates, innermost last.
 func (m *Msg) Plates() []CondIndepFrame { return m.CondIndepStack[:m.NStack] }
 
+// reset clears m for reuse. The plate stack and argument arrays are not
+// zeroed (NStack and NArgs bound what is read), which keeps message reuse
+// cheap.
 func (m *Msg) reset() {
-	*m = Msg{Scale: 1}
+	m.Type, m.Name = "", ""
+	m.Fn = nil
+	m.Value = ad.V{}
+	m.IsObserved = false
+	m.NArgs = 0
+	m.ApplyFn = nil
+	m.Scale = 1
+	m.ScaleV, m.Mask = ad.V{}, ad.V{}
+	m.NStack = 0
+	m.Done, m.Stop = false, false
+	m.Continuation = nil
+	m.Infer = InferConfig{}
+	m.Constraint = nil
+	m.EventDim = 0
+	m.Unconstrained = ad.V{}
+	m.LogProb, m.LogProbSum = ad.V{}, ad.V{}
+	m.lpDone = false
 }
 
 // Handler is an effect handler (Pyro's Messenger).

@@ -17,19 +17,32 @@ type Site = Msg
 // run recorded into it, and values on it until the runtime is Reset.
 type Trace struct {
 	sites []*Msg
-	index map[string]int
+	// index maps names to sites. Entries are kept across Clear and marked
+	// with the run (gen) that wrote them, so a model with the same sites
+	// every run costs one map lookup per site and no map writes.
+	index map[string]*siteRef
+	gen   uint64
 	// GraphType is "flat" or "dense" (dense adds dependency edges; see
 	// Predecessors).
 	GraphType string
 }
 
 // NewTrace returns an empty trace.
-func NewTrace() *Trace { return &Trace{index: make(map[string]int), GraphType: "flat"} }
+func NewTrace() *Trace { return &Trace{index: make(map[string]*siteRef), GraphType: "flat", gen: 1} }
+
+type siteRef struct {
+	i   int
+	gen uint64
+}
 
 // Clear empties the trace, keeping its memory.
 func (tr *Trace) Clear() {
 	tr.sites = tr.sites[:0]
-	clear(tr.index)
+	tr.gen++
+	if len(tr.index) > 4096 {
+		// names from many different runs: drop them rather than grow forever
+		clear(tr.index)
+	}
 }
 
 // Len is the number of sites.
@@ -43,22 +56,27 @@ func (tr *Trace) Sites() []*Site { return tr.sites }
 
 // Get returns the site called name, or nil.
 func (tr *Trace) Get(name string) *Site {
-	i, ok := tr.index[name]
-	if !ok {
+	ref := tr.index[name]
+	if ref == nil || ref.gen != tr.gen {
 		return nil
 	}
-	return tr.sites[i]
+	return tr.sites[ref.i]
 }
 
 // Has reports whether the trace has a site called name.
-func (tr *Trace) Has(name string) bool { _, ok := tr.index[name]; return ok }
+func (tr *Trace) Has(name string) bool { return tr.Get(name) != nil }
 
 // add records a copy of m; duplicate names are an error naming the site.
 func (tr *Trace) add(m *Msg) {
-	if _, dup := tr.index[m.Name]; dup {
+	ref := tr.index[m.Name]
+	switch {
+	case ref == nil:
+		tr.index[m.Name] = &siteRef{i: len(tr.sites), gen: tr.gen}
+	case ref.gen == tr.gen:
 		failSite(m.Name, "duplicate site name (each sample and param site needs a unique name)")
+	default:
+		ref.i, ref.gen = len(tr.sites), tr.gen
 	}
-	tr.index[m.Name] = len(tr.sites)
 	tr.sites = append(tr.sites, m)
 }
 
@@ -68,22 +86,27 @@ func (tr *Trace) add(m *Msg) {
 // Site.LogProb, and its sum in Site.LogProbSum. Results are memoized per
 // site.
 func (tr *Trace) ComputeLogProb(filter func(*Site) bool) {
-	for i := range tr.sites {
-		s := tr.sites[i]
-		if s.Type != TypeSample || s.lpDone || (filter != nil && !filter(s)) {
-			continue
+	var cur *Site
+	err := Catch(func() {
+		for _, s := range tr.sites {
+			if s.Type != TypeSample || s.lpDone || (filter != nil && !filter(s)) {
+				continue
+			}
+			cur = s
+			siteLogProb(s)
 		}
-		tr.siteLogProb(s)
+	})
+	if err != nil {
+		if pe, ok := err.(*Error); ok && pe.Site != "" {
+			panic(pe)
+		}
+		panic(&Error{Site: cur.Name, Msg: "log_prob: " + err.Error()})
 	}
 }
 
-func (tr *Trace) siteLogProb(s *Site) {
+func siteLogProb(s *Site) {
 	t := s.Fn.Tape()
-	var lp ad.V
-	err := Catch(func() { lp = s.Fn.LogProb(s.Value) })
-	if err != nil {
-		panic(&Error{Site: s.Name, Msg: "log_prob: " + err.Error()})
-	}
+	lp := s.Fn.LogProb(s.Value)
 	if s.Mask.Valid() {
 		lp = t.Where(s.Mask, lp, t.Scalar(0))
 	}
