@@ -113,6 +113,7 @@ func (r *Runtime) Param(name string, init *tensor.Dense) ad.V {
 		e = r.Params.Get(name)
 	}
 	leaf := r.Tape.Param(e.Shape, e.Data)
+	r.paramLog = append(r.paramLog, ParamUse{Entry: e, Leaf: leaf})
 	m := r.NewMsg()
 	m.Type = TypeParam
 	m.Name = name

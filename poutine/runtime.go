@@ -132,8 +132,12 @@ type Runtime struct {
 
 	stack []Handler
 	msgs  []*Msg // pool of messages, reused
-	nmsg  int
-	plate plateState
+	// paramLog records every param leaf created since Reset, so that
+	// inference can read gradients of all parameters used in a run, also
+	// those hidden from traces by block.
+	paramLog []ParamUse
+	nmsg     int
+	plate    plateState
 }
 
 // NewRuntime returns a runtime with a fresh tape, an RNG seeded with seed,
@@ -147,7 +151,19 @@ func NewRuntime(seed uint64) *Runtime {
 func (r *Runtime) Reset() {
 	r.Tape.Reset()
 	r.nmsg = 0
+	r.paramLog = r.paramLog[:0]
 }
+
+// ParamUse is one use of a stored parameter in a run: the store entry and
+// the unconstrained leaf recorded on the tape.
+type ParamUse struct {
+	Entry *ParamEntry
+	Leaf  ad.V
+}
+
+// ParamUses lists the parameters used since the last Reset, in order (a
+// parameter used twice appears twice, with two leaves).
+func (r *Runtime) ParamUses() []ParamUse { return r.paramLog }
 
 // Push adds h as the innermost handler. Pair it with Pop (defer-free for
 // speed); Run is the closure form.
