@@ -101,9 +101,15 @@ func mvDiagTail(t *ad.Tape, x ad.V, D int) ad.V {
 	return t.IndexSelect(flat, nd-2, ix)
 }
 
-// Sample draws by PyTorch's onion method: row i of the factor is
-// √y_i·u_i on the strictly lower part, with y_i ~ Beta(i/2, η + (D-2)/2 - (i-1)/2)
-// and u_i uniform on the unit sphere, and √(1-‖w_i‖²) on the diagonal.
+// Sample draws by the onion method (Lewandowski, Kurowicka and Joe 2009,
+// §3.2) in PyTorch's Cholesky form: row i of the factor is √y_i·u_i on the
+// strictly lower part, with y_i ~ Beta(i/2, η + (D-2)/2 - (i-1)/2) and u_i
+// uniform on the unit sphere, and √(1-‖w_i‖²) on the diagonal.
+//
+// PyTorch 1.13 draws y_i ~ Beta(i - ½, …) instead of Beta(i/2, …), which
+// for D ≥ 3 gives correlations whose marginals differ between pairs (not
+// the LKJ distribution); gyro follows the paper, and its samples have the
+// LKJ marginal variance 1/(2η + D - 1) for every pair.
 func (d *LKJCholeskyDist) Sample(rng *RNG, sampleShape ...int) ad.V {
 	t := d.Tape()
 	var buf [ad.MaxDims]int
@@ -118,8 +124,7 @@ func (d *LKJCholeskyDist) Sample(rng *RNG, sampleShape ...int) ad.V {
 		L := z[m*D*D : (m+1)*D*D]
 		L[0] = 1
 		for i := 1; i < D; i++ {
-			off := float64(i - 1)
-			y := rng.Beta(off+0.5, marg-0.5*off)
+			y := rng.Beta(0.5*float64(i), marg-0.5*float64(i-1))
 			row := L[i*D : i*D+i]
 			s := 0.0
 			for j := range row {

@@ -37,17 +37,19 @@ func Mask(d Distribution, mask ad.V) Distribution {
 	if mask.Tape() != t {
 		Fail("MaskedDistribution", "mask", "is recorded on a different tape than the distribution")
 	}
+	// The batch shape lives in the pooled object from the start: a slice of
+	// a local Shape passed to d.Expand (an interface call) would escape.
+	m := maskedPool.Get(t)
 	bs := d.BatchShape()
 	ms := mask.Shape()
-	batch := mvBroadcastNamed("MaskedDistribution", "mask", ms, bs)
-	if !mvShapeEq(bs, batch.Slice()) {
-		d = d.Expand(batch.Slice()...)
+	m.batch = mvBroadcastNamed("MaskedDistribution", "mask", ms, bs)
+	if !mvShapeEq(bs, m.batch.Slice()) {
+		d = d.Expand(m.batch.Slice()...)
 	}
-	if !mvShapeEq(ms, batch.Slice()) {
-		mask = t.Expand(mask, batch.Slice()...)
+	if !mvShapeEq(ms, m.batch.Slice()) {
+		mask = t.Expand(mask, m.batch.Slice()...)
 	}
-	m := maskedPool.Get(t)
-	m.Base, m.MaskV, m.batch = d, mask, batch
+	m.Base, m.MaskV = d, mask
 	return m
 }
 

@@ -42,4 +42,3 @@ var mvSimplex constraints.Constraint = &mvEventConstraint{name: "simplex", event
 	}
 	return true, -1
 }}
-
