@@ -206,7 +206,9 @@ func (d *BetaBinomialDist) HasRSample() bool                { return false }
 func betaBinomialK(in [4]float64, need uint8) (float64, [4]float64) {
 	k, a, b, n := in[0], in[1], in[2], in[3]
 	var g [4]float64
-	lp := uvLchoose(n, k) + uvLbeta(k+a, n-k+b) - uvLbeta(a, b)
+	// log C(n,k) + log B(k+a, n-k+b) regrouped as differences of log-gamma
+	// values at nearby arguments, which cancel analytically.
+	lp := uvLgammaDiff(k+1, a-1) + uvLgammaDiff(n-k+1, b-1) - uvLgammaDiff(n+1, a+b-1) - uvLbeta(a, b)
 	if need != 0 {
 		dn := sp.Digamma(n + a + b)
 		dab := sp.Digamma(a + b)

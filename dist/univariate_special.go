@@ -118,7 +118,14 @@ func uvBinomLog(x, n, p, q, logp, logq float64) float64 {
 		return uvLchoose(n, x) + x*logp + (n-x)*logq
 	}
 	lc := uvStirlerr(n) - uvStirlerr(x) - uvStirlerr(n-x) - uvBd0(x, n*p, math.Log(n)+logp) - uvBd0(n-x, n*q, math.Log(n)+logq)
-	lf := uvLn2Pi + math.Log(x) + math.Log1p(-x/n)
+	// log(x(n-x)/n): log1p(-x/n) loses digits when x/n is near 1
+	var l1 float64
+	if x < 0.5*n {
+		l1 = math.Log1p(-x / n)
+	} else {
+		l1 = math.Log((n - x) / n)
+	}
+	lf := uvLn2Pi + math.Log(x) + l1
 	return lc - 0.5*lf
 }
 
@@ -155,10 +162,10 @@ func uvLchoose(n, k float64) float64 {
 	return -math.Log(n+1) - uvLbeta(n-k+1, k+1)
 }
 
-// uvLgammaDiff is log Γ(a+h) - log Γ(a) for a > 0, h ≥ 0, without
-// cancellation for large a.
+// uvLgammaDiff is log Γ(a+h) - log Γ(a) for a > 0, a+h > 0, without
+// cancellation when both are large.
 func uvLgammaDiff(a, h float64) float64 {
-	if a >= 10 {
+	if a >= 10 && a+h >= 10 {
 		return (a-0.5)*math.Log1p(h/a) + h*math.Log(a+h) - h + uvLgammaCor(a+h) - uvLgammaCor(a)
 	}
 	return sp.Lgamma(a+h) - sp.Lgamma(a)
