@@ -109,9 +109,13 @@ func (t *Tape) binary(op Op, a, b V) V {
 	}
 	sa, sb := t.shape(a.i), t.shape(b.i)
 	var buf [MaxDims]int
-	out, ok := broadcastShape(&buf, sa, sb)
-	if !ok {
-		fail(opName(op), "shapes %v and %v cannot be broadcast together", cp(sa), cp(sb))
+	out := sa
+	if !shapesEqual(sa, sb) {
+		var ok bool
+		out, ok = broadcastShape(&buf, sa, sb)
+		if !ok {
+			fail(opName(op), "shapes %v and %v cannot be broadcast together", cp(sa), cp(sb))
+		}
 	}
 	v, z := t.newNode(op, flags, a.i, b.i, out)
 	x, y := t.data(a.i), t.data(b.i)

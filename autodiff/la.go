@@ -42,6 +42,10 @@ func gemm(tA, tB bool, m, n, k int, alpha float64, a []float64, lda int, b []flo
 		}
 		return
 	}
+	if m*n*k <= gemmTiny {
+		gemmLoops(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	// Matrix-vector shapes go straight to asm's gemv kernels (no packing).
 	switch {
 	case n == 1 && ldb == 1 && ldc == 1:
@@ -60,6 +64,39 @@ func gemm(tA, tB bool, m, n, k int, alpha float64, a []float64, lda int, b []flo
 		return
 	}
 	blas.Dgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// gemmTiny is the largest m·n·k computed by plain loops: below it a call
+// into the BLAS dispatcher and its kernels costs more than the arithmetic.
+const gemmTiny = 512
+
+func gemmLoops(tA, tB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	for i := 0; i < m; i++ {
+		ci := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(ci)
+		} else if beta != 1 {
+			scale(ci, beta)
+		}
+		for l := 0; l < k; l++ {
+			var ail float64
+			if tA {
+				ail = alpha * a[l*lda+i]
+			} else {
+				ail = alpha * a[i*lda+l]
+			}
+			if tB {
+				for j := range ci {
+					ci[j] += ail * b[j*ldb+l]
+				}
+			} else {
+				bl := b[l*ldb : l*ldb+n]
+				for j := range ci {
+					ci[j] += ail * bl[j]
+				}
+			}
+		}
+	}
 }
 
 // trsmLeft solves op(A)·X = B in place (X holds B on entry) for an n×n

@@ -244,7 +244,10 @@ func (t *Tape) Cholesky(a V) V {
 				}
 				fail("Cholesky", "%d×%d matrix is not positive definite (leading minor of order %d)", n, n, j+1)
 			}
-			fail("Cholesky", "matrix %d of the batch (shape %v) is not positive definite (leading minor of order %d)", b, cp(sa), min(j+1, n))
+			if j == n {
+				fail("Cholesky", "matrix %d of the batch (shape %v) is not positive definite", b, cp(sa))
+			}
+			fail("Cholesky", "matrix %d of the batch (shape %v) is not positive definite (leading minor of order %d)", b, cp(sa), j+1)
 		}
 	}
 	return v

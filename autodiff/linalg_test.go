@@ -2,6 +2,7 @@ package autodiff
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 )
@@ -64,6 +65,8 @@ func TestGradLinalg(t *testing.T) {
 	for _, c := range [][2][]int{
 		{{3, 4}, {4, 2}}, {{2, 3, 4}, {4, 5}}, {{3, 4}, {2, 4, 5}}, {{2, 1, 3, 4}, {5, 4, 2}},
 		{{4}, {4, 3}}, {{3, 4}, {4}}, {{4}, {4}}, {{2, 3, 4}, {4}}, {{1, 1}, {1, 3}},
+		// past gemmTiny: through package blas, and the gemv shortcuts
+		{{2, 9, 10}, {10, 8}}, {{40, 20}, {20}}, {{20}, {20, 40}}, {{40, 20}, {20, 1}},
 	} {
 		gradCheck(t, "MatMul "+shapeName(c[0])+"x"+shapeName(c[1]), mm, rin(r, any1, c[0]...), rin(r, any1, c[1]...))
 	}
@@ -83,7 +86,7 @@ func TestGradLinalg(t *testing.T) {
 		}
 		return tp.Add(tp.MatMul(b, tp.Transpose(b)), tp.Const([]int{n, n}, eye))
 	}
-	for _, s := range [][]int{{1, 1}, {3, 3}, {2, 4, 4}} {
+	for _, s := range [][]int{{1, 1}, {3, 3}, {2, 4, 4}, {9, 9}} {
 		gradCheck(t, "Cholesky "+shapeName(s), func(tp *Tape, x []V) V { return tp.Cholesky(spd(tp, x[0])) }, rin(r, any1, s...))
 		gradCheck(t, "LogDetChol "+shapeName(s), func(tp *Tape, x []V) V { return tp.LogDetChol(tp.Cholesky(spd(tp, x[0]))) }, rin(r, any1, s...))
 	}
@@ -205,4 +208,53 @@ func TestLinalgErrors(t *testing.T) {
 	expectError(t, "Transpose", func() { tp.Transpose(tp.Const([]int{2}, nil)) })
 	expectError(t, "Permute", func() { tp.Permute(tp.Const([]int{2, 3}, nil), 0, 0) })
 	expectError(t, "Permute", func() { tp.Permute(tp.Const([]int{2, 3}, nil), 0) })
+}
+
+// mvnLogProb is a MultivariateNormal log density through the tape's linear
+// algebra: x, loc (n) and a covariance built from a parameter B (n×n) as
+// B·Bᵀ + I.
+func mvnLogProb(tp *Tape, p V, x []float64, n int) V {
+	B := tp.Reshape(tp.Slice(p, 0, n*n), n, n)
+	loc := tp.Slice(p, n*n, n*n+n)
+	eye := tp.Const([]int{n, n}, nil)
+	d := eye.Data()
+	for i := 0; i < n; i++ {
+		d[i*n+i] = 1
+	}
+	L := tp.Cholesky(tp.Add(tp.MatMul(B, tp.Transpose(B)), eye))
+	z := tp.TriangularSolve(L, tp.Sub(tp.ConstRef([]int{n}, x), loc), false, false)
+	return tp.Neg(tp.Add(tp.MulConst(tp.Sum(tp.Square(z)), 0.5), tp.SumLogDiag(L)))
+}
+
+func BenchmarkMVNLogProbGrad(b *testing.B) {
+	for _, n := range []int{3, 10, 50} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			r := newRand(9)
+			x := rin(r, any1, n).data
+			p := rin(r, any1, n*n+n).data
+			g := make([]float64, len(p))
+			tp := NewTape()
+			f := func(tp *Tape, v V) V { return mvnLogProb(tp, v, x, n) }
+			ValueAndGrad(tp, f, p, g)
+			b.ReportAllocs()
+			for b.Loop() {
+				ValueAndGrad(tp, f, p, g)
+			}
+		})
+	}
+}
+
+func TestMVNLogProbGrad(t *testing.T) {
+	r := newRand(9)
+	n := 4
+	x := rin(r, any1, n).data
+	gradCheck(t, "mvn", func(tp *Tape, v []V) V { return mvnLogProb(tp, v[0], x, n) }, rin(r, any1, n*n+n))
+	p := rin(r, any1, n*n+n).data
+	g := make([]float64, len(p))
+	tp := NewTape()
+	f := func(tp *Tape, v V) V { return mvnLogProb(tp, v, x, n) }
+	ValueAndGrad(tp, f, p, g)
+	if a := testing.AllocsPerRun(50, func() { ValueAndGrad(tp, f, p, g) }); a != 0 {
+		t.Errorf("MVN log density + gradient allocates %v per run", a)
+	}
 }
