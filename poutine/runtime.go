@@ -235,7 +235,13 @@ func (r *Runtime) defaultProcess(m *Msg) {
 	}
 	switch {
 	case m.Type == TypeSample && m.Fn != nil:
-		m.Value = m.Fn.Sample(r.RNG)
+		// As Pyro: a reparameterizable distribution draws with rsample, so
+		// gradients flow from the value to the distribution's parameters.
+		if m.Fn.HasRSample() {
+			m.Value = m.Fn.RSample(r.RNG)
+		} else {
+			m.Value = m.Fn.Sample(r.RNG)
+		}
 	case m.ApplyFn != nil:
 		m.Value = m.ApplyFn(m)
 	}

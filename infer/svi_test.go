@@ -1,0 +1,172 @@
+package infer
+
+import (
+	"context"
+	"errors"
+	"math"
+	"testing"
+
+	ad "github.com/gyro-ppl/gyro/autodiff"
+	"github.com/gyro-ppl/gyro/dist"
+	"github.com/gyro-ppl/gyro/poutine"
+	"github.com/gyro-ppl/gyro/tensor"
+)
+
+// adam is a minimal Adam used by these tests so that they do not depend on
+// package optim.
+type adam struct {
+	lr   float64
+	m, v map[*poutine.ParamEntry][]float64
+	t    int
+}
+
+func newAdam(lr float64) *adam {
+	return &adam{lr: lr, m: map[*poutine.ParamEntry][]float64{}, v: map[*poutine.ParamEntry][]float64{}}
+}
+
+func (a *adam) Step(ps []*poutine.ParamEntry) error {
+	a.t++
+	for _, p := range ps {
+		m, v := a.m[p], a.v[p]
+		if m == nil {
+			m, v = make([]float64, len(p.Data)), make([]float64, len(p.Data))
+			a.m[p], a.v[p] = m, v
+		}
+		for i, g := range p.Grad {
+			m[i] = 0.9*m[i] + 0.1*g
+			v[i] = 0.999*v[i] + 0.001*g*g
+			mh := m[i] / (1 - math.Pow(0.9, float64(a.t)))
+			vh := v[i] / (1 - math.Pow(0.999, float64(a.t)))
+			p.Data[i] -= a.lr * mh / (math.Sqrt(vh) + 1e-8)
+		}
+	}
+	return nil
+}
+
+var nnY = []float64{1.2, 0.8, 1.5, 0.3, 1.1}
+
+func nnModel(r *poutine.Runtime) {
+	mu := r.Sample("mu", dist.Normal(r.Scalar(0), r.Scalar(1)))
+	y := r.ConstRef([]int{5}, nnY)
+	r.Plate("data", 5, func([]int) {
+		r.Sample("y", dist.Normal(mu, r.Scalar(1)), poutine.Obs(y))
+	})
+}
+
+var zero = tensor.New(nil, []float64{0})
+
+func nnGuide(r *poutine.Runtime) {
+	loc := r.Param("loc", zero)
+	ls := r.Param("log_scale", zero)
+	r.Sample("mu", dist.Normal(loc, r.Exp(ls)))
+}
+
+// Conjugate Normal–Normal: the posterior of mu is N(Σy/6, 1/√6).
+func TestSVINormalNormal(t *testing.T) {
+	r := poutine.NewRuntime(7)
+	svi := NewSVI(r, nnModel, nnGuide, newAdam(0.02), &TraceELBO{NumParticles: 8})
+	ctx := context.Background()
+	var locSum, scaleSum float64
+	const steps, avg = 3000, 1000
+	for i := 0; i < steps; i++ {
+		if _, err := svi.Step(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if i >= steps-avg {
+			locSum += r.Params.Get("loc").Data[0]
+			scaleSum += math.Exp(r.Params.Get("log_scale").Data[0])
+		}
+	}
+	wantLoc, wantScale := 4.9/6, 1/math.Sqrt(6)
+	loc, scale := locSum/avg, scaleSum/avg
+	if math.Abs(loc-wantLoc) > 0.02*wantLoc || math.Abs(scale-wantScale) > 0.02*wantScale {
+		t.Fatalf("posterior loc %.4f scale %.4f, want %.4f %.4f (2%%)", loc, scale, wantLoc, wantScale)
+	}
+}
+
+// The score-function surrogate of a Bernoulli latent is unbiased: its
+// average gradient over many particles matches the analytic ELBO gradient.
+func TestTraceELBOScoreFunctionUnbiased(t *testing.T) {
+	const theta0 = 0.4
+	model := func(r *poutine.Runtime) {
+		z := r.Sample("z", dist.Bernoulli(r.Scalar(0.3)))
+		r.Sample("x", dist.Normal(z, r.Scalar(1)), poutine.Obs(r.Scalar(0.8)))
+	}
+	guide := func(r *poutine.Runtime) {
+		th := r.Param("theta", tensor.New(nil, []float64{theta0}))
+		r.Sample("z", dist.BernoulliLogits(th))
+	}
+	// analytic ELBO(θ) = Σ_z q(z)[log p(z) + log p(x|z) − log q(z)]
+	elbo := func(th float64) float64 {
+		q1 := 1 / (1 + math.Exp(-th))
+		lpx := func(z float64) float64 { return -0.5*(0.8-z)*(0.8-z) - 0.5*math.Log(2*math.Pi) }
+		return q1*(math.Log(0.3)+lpx(1)-math.Log(q1)) + (1-q1)*(math.Log(0.7)+lpx(0)-math.Log(1-q1))
+	}
+	h := 1e-6
+	want := -(elbo(theta0+h) - elbo(theta0-h)) / (2 * h) // gradient of the loss
+	r := poutine.NewRuntime(11)
+	svi := NewSVI(r, model, guide, nil, &TraceELBO{NumParticles: 1})
+	ctx := context.Background()
+	const n = 40000
+	sum, sumSq := 0.0, 0.0
+	for i := 0; i < n; i++ {
+		if _, err := svi.Step(ctx); err != nil {
+			t.Fatal(err)
+		}
+		g := r.Params.Get("theta").Grad[0]
+		sum += g
+		sumSq += g * g
+	}
+	mean := sum / n
+	se := math.Sqrt((sumSq/n - mean*mean) / n)
+	if math.Abs(mean-want) > 4*se {
+		t.Fatalf("mean surrogate gradient %.5f ± %.5f, analytic %.5f", mean, se, want)
+	}
+}
+
+func TestSVIGuideSiteMissingFromModel(t *testing.T) {
+	r := poutine.NewRuntime(1)
+	guide := func(r *poutine.Runtime) {
+		nnGuide(r)
+		r.Sample("extra", dist.Normal(r.Scalar(0), r.Scalar(1)))
+	}
+	svi := NewSVI(r, nnModel, guide, newAdam(0.01), &TraceELBO{})
+	_, err := svi.Step(context.Background())
+	var se *StepError
+	if !errors.As(err, &se) || se.Site != "extra" {
+		t.Fatalf("want a StepError naming site extra, got %v", err)
+	}
+}
+
+func TestSVINaNLossKeepsParams(t *testing.T) {
+	r := poutine.NewRuntime(1)
+	model := func(r *poutine.Runtime) {
+		mu := r.Sample("mu", dist.Normal(r.Scalar(0), r.Scalar(1)))
+		r.Sample("y", dist.Normal(mu, r.Scalar(1)), poutine.Obs(r.Scalar(math.NaN())))
+	}
+	svi := NewSVI(r, model, nnGuide, newAdam(0.01), &TraceELBO{})
+	_, err := svi.Step(context.Background())
+	var se *StepError
+	if !errors.As(err, &se) || !errors.Is(err, ErrNonFinite) || se.Site != "y" || se.Step != 1 {
+		t.Fatalf("want non-finite StepError naming y at step 1, got %v", err)
+	}
+	if r.Params.Get("loc").Data[0] != 0 {
+		t.Fatal("parameters changed by a failed step")
+	}
+}
+
+func TestSVIStepZeroAlloc(t *testing.T) {
+	r := poutine.NewRuntime(3)
+	svi := NewSVI(r, nnModel, nnGuide, nopOptim{}, &TraceELBO{})
+	ctx := context.Background()
+	svi.Step(ctx)
+	if a := testing.AllocsPerRun(50, func() { svi.Step(ctx) }); a != 0 {
+		t.Fatalf("SVI step allocates %v per step, want 0", a)
+	}
+}
+
+type nopOptim struct{}
+
+func (nopOptim) Step([]*poutine.ParamEntry) error { return nil }
+
+var _ = ad.V{}
