@@ -61,6 +61,24 @@ func init() {
 			return LKJCholesky(mvScalarInt(name, p, "d", 0, 2, true), mvReq(name, p, "eta"))
 		})
 	})
+	Register("LogisticNormal", func(t *ad.Tape, p Params) (Distribution, error) {
+		const name = "LogisticNormal"
+		return mvBuild(name, p, []string{"loc", "scale"}, func() Distribution {
+			return LogisticNormal(mvReq(name, p, "loc"), mvReq(name, p, "scale"))
+		})
+	})
+	Register("MixtureOfDiagNormals", func(t *ad.Tape, p Params) (Distribution, error) {
+		const name = "MixtureOfDiagNormals"
+		return mvBuild(name, p, []string{"locs", "coord_scale", "component_logits"}, func() Distribution {
+			return MixtureOfDiagNormals(mvReq(name, p, "locs"), mvReq(name, p, "coord_scale"), mvReq(name, p, "component_logits"))
+		})
+	})
+	Register("Empirical", func(t *ad.Tape, p Params) (Distribution, error) {
+		const name = "Empirical"
+		return mvBuild(name, p, []string{"samples", "log_weights"}, func() Distribution {
+			return Empirical(mvReq(name, p, "samples"), mvReq(name, p, "log_weights"))
+		})
+	})
 	Register("OneHotCategorical", func(t *ad.Tape, p Params) (Distribution, error) {
 		return mvBuild("OneHotCategorical", p, []string{"probs", "logits"}, func() Distribution {
 			i, v := mvOneOf("OneHotCategorical", p, "probs", "logits")
