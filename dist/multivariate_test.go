@@ -45,7 +45,9 @@ func mvGradCheck(t *testing.T, name string, shapes [][]int, vals [][]float64, f 
 	for i := range vals {
 		// Square matrices: symmetric ones (covariance, precision) are
 		// perturbed symmetrically, as the Cholesky gradient assumes;
-		// triangular ones (scale_tril) only in the lower triangle.
+		// others are taken to be triangular factors (scale_tril) and
+		// perturbed only in the lower triangle. Tests pass other parameters
+		// with non-square shapes.
 		sh := shapes[i]
 		n, kind := 0, 0
 		if len(sh) == 2 && sh[0] == sh[1] {
@@ -536,4 +538,87 @@ func TestMultivariateNoAllocs(t *testing.T) {
 			t.Errorf("%s: %v allocs per run, want 0", name, a)
 		}
 	}
+}
+
+func TestWrappersAndMixtures(t *testing.T) {
+	tp := ad.NewTape()
+	rng := NewRNG(11)
+	// FoldedDistribution of Normal(1, 2): logaddexp of the two reflections.
+	base := Normal(tp.Scalar(1), tp.Scalar(2))
+	f := FoldedDistribution(base)
+	x := tp.Const([]int{2}, []float64{0.5, 3})
+	lp := f.LogProb(x).Data()
+	for i, v := range []float64{0.5, 3} {
+		want := math.Log(math.Exp(-0.5*math.Pow((v-1)/2, 2)) + math.Exp(-0.5*math.Pow((-v-1)/2, 2))) - math.Log(2) - 0.5*math.Log(2*math.Pi)
+		if math.Abs(lp[i]-want) > 1e-14 {
+			t.Errorf("Folded LogProb(%v) = %v, want %v", v, lp[i], want)
+		}
+	}
+	if s := f.Sample(rng, 1000).Data(); func() bool {
+		for _, v := range s {
+			if v < 0 {
+				return true
+			}
+		}
+		return false
+	}() {
+		t.Error("Folded sample negative")
+	}
+	if Catch(func() { f.LogProb(tp.Scalar(-1)) }) == nil {
+		t.Error("Folded accepted a negative value")
+	}
+
+	// MaskedMixture picks component1 where the mask is true.
+	c0 := Normal(tp.Const([]int{3}, []float64{0, 0, 0}), tp.Scalar(1))
+	c1 := Normal(tp.Const([]int{3}, []float64{5, 5, 5}), tp.Scalar(1))
+	mm := MaskedMixture(tp.Const([]int{3}, []float64{1, 0, 1}), c0, c1)
+	v := tp.Const([]int{3}, []float64{5, 0, 0})
+	got, l0, l1 := mm.LogProb(v).Data(), c0.LogProb(v).Data(), c1.LogProb(v).Data()
+	if got[0] != l1[0] || got[1] != l0[1] || got[2] != l1[2] {
+		t.Errorf("MaskedMixture LogProb = %v", got)
+	}
+	s := mm.Sample(rng, 2000).Data()
+	var m0, m1 float64
+	for r := 0; r < 2000; r++ {
+		m0 += s[r*3+1] / 2000
+		m1 += s[r*3] / 2000
+	}
+	if math.Abs(m0) > 0.15 || math.Abs(m1-5) > 0.15 {
+		t.Errorf("MaskedMixture sample means %v, %v", m0, m1)
+	}
+
+	// LogisticNormal: samples on the simplex, log density finite, pathwise
+	// gradient matches finite differences.
+	ln := LogisticNormal(tp.Const([]int{3}, []float64{0.1, -0.5, 1}), tp.Const([]int{3}, []float64{0.5, 1, 2}))
+	ys := ln.Sample(rng, 100)
+	mvCheckSimplex("test", "sample", ys, 1e-12)
+	for _, l := range ln.LogProb(ys).Data() {
+		if math.IsNaN(l) || math.IsInf(l, 0) {
+			t.Fatalf("LogisticNormal LogProb of its sample = %v", l)
+		}
+	}
+	mvGradCheck(t, "rsample LogisticNormal", [][]int{{3}, {3}}, [][]float64{{0.1, -0.5, 1}, {0.5, 1, 2}}, func(tp *ad.Tape, ps []ad.V) ad.V {
+		y := LogisticNormal(ps[0], ps[1]).RSample(NewRNG(2), 2)
+		return tp.Mul(y, tp.Const(y.Shape(), []float64{1, -2, 0.5, 3, 0.2, -1, 2, 0.7}))
+	}, 1e-5)
+	mvGradCheck(t, "LogisticNormal", [][]int{{3}, {3}}, [][]float64{{0.1, -0.5, 1}, {0.5, 1, 2}}, func(tp *ad.Tape, ps []ad.V) ad.V {
+		return LogisticNormal(ps[0], ps[1]).LogProb(tp.Const([]int{4}, []float64{0.2, 0.1, 0.3, 0.4}))
+	}, 1e-6)
+
+	// MixtureOfDiagNormals and Empirical sample moments.
+	mix := MixtureOfDiagNormals(tp.Const([]int{2, 2}, []float64{-2, 0, 3, 1}), tp.Const([]int{2, 2}, []float64{0.5, 1, 1, 0.3}), tp.Const([]int{2}, []float64{0.2, -0.4}))
+	emp := Empirical(tp.Const([]int{4, 2}, []float64{0, 1, 2, 3, 0, 1, 5, 5}), tp.Const([]int{4}, []float64{0.1, -0.3, 0.7, 1.2}))
+	for _, d := range []Distribution{mix, emp} {
+		const n = 40000
+		m, vr := mvMoments(d.Sample(rng, n).Data(), 2)
+		wm, wv := d.Mean().Data(), d.Variance().Data()
+		for j := 0; j < 2; j++ {
+			if math.Abs(m[j]-wm[j]) > 5*math.Sqrt(wv[j]/n) || math.Abs(vr[j]-wv[j]) > 0.05*wv[j] {
+				t.Errorf("%s: moments %v %v, want %v %v", d.Name(), m[j], vr[j], wm[j], wv[j])
+			}
+		}
+	}
+	mvGradCheck(t, "MixtureOfDiagNormals", [][]int{{3, 2}, {3, 2}, {3}}, [][]float64{{-2, 0, 3, 1, 0.5, 0.5}, {0.5, 1, 1, 0.3, 2, 1}, {0.2, -0.4, 0}}, func(tp *ad.Tape, ps []ad.V) ad.V {
+		return MixtureOfDiagNormals(ps[0], ps[1], ps[2]).LogProb(tp.Const([]int{3, 2}, []float64{0, 0.5, 2, 1, -1, -1}))
+	}, 1e-6)
 }
