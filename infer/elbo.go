@@ -6,16 +6,14 @@ import (
 	"github.com/gyro-ppl/gyro/tensor"
 )
 
-// ELBO is an estimator of the evidence lower bound from a model trace and a
-// guide trace recorded in the same run (the model replayed against the
-// guide). Particle returns one particle's ELBO estimate and a
-// differentiable surrogate whose gradient is an unbiased estimate of the
-// ELBO's gradient.
+// ELBO is an estimator of the evidence lower bound. Loss runs the model and
+// guide through run (once per particle; each call records a guide trace
+// and a model trace replayed against it, on t) and returns the loss
+// estimate (−ELBO averaged over particles) and a differentiable surrogate
+// loss whose gradient is an unbiased (or, for RenyiELBO, the standard)
+// estimate of the loss's gradient.
 type ELBO interface {
-	// Particles is the number of particles averaged per step.
-	Particles() int
-	// Particle scores one particle. Both traces live on t.
-	Particle(t *ad.Tape, model, guide *poutine.Trace) (elbo float64, surrogate ad.V)
+	Loss(t *ad.Tape, run func() (model, guide *poutine.Trace)) (loss float64, surrogate ad.V)
 }
 
 // TraceELBO is Pyro's Trace_ELBO: the ELBO estimated from sampled traces.
@@ -42,15 +40,28 @@ type logRTerm struct {
 	sign   float64
 }
 
-// Particles implements ELBO.
-func (e *TraceELBO) Particles() int {
+func (e *TraceELBO) particles() int {
 	if e.NumParticles <= 0 {
 		return 1
 	}
 	return e.NumParticles
 }
 
-// Particle implements ELBO.
+// Loss implements ELBO.
+func (e *TraceELBO) Loss(t *ad.Tape, run func() (model, guide *poutine.Trace)) (float64, ad.V) {
+	n := e.particles()
+	total := 0.0
+	acc := t.Scalar(0)
+	for p := 0; p < n; p++ {
+		model, guide := run()
+		elbo, surr := e.Particle(t, model, guide)
+		total += elbo
+		acc = t.Add(acc, surr)
+	}
+	return -total / float64(n), t.MulConst(acc, -1/float64(n))
+}
+
+// Particle scores one particle: its ELBO estimate and surrogate ELBO.
 func (e *TraceELBO) Particle(t *ad.Tape, model, guide *poutine.Trace) (float64, ad.V) {
 	model.ComputeLogProb(nil)
 	guide.ComputeLogProb(nil)

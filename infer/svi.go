@@ -33,6 +33,7 @@ type SVI struct {
 
 	guideTr *poutine.Tracer
 	modelTr *poutine.Tracer
+	runFn   func() (model, guide *poutine.Trace)
 	entries []*poutine.ParamEntry
 	steps   int
 }
@@ -43,6 +44,7 @@ func NewSVI(r *poutine.Runtime, model, guide poutine.Model, opt Optimizer, loss 
 	s := &SVI{R: r, Model: model, Guide: guide, Optim: opt, Loss: loss}
 	s.guideTr = poutine.TraceOf(guide)
 	s.modelTr = poutine.TraceOf(poutine.Replay(model, s.guideTr.Trace()))
+	s.runFn = s.runOnce
 	return s
 }
 
@@ -107,34 +109,30 @@ func (s *SVI) run(update bool) (loss float64, err error) {
 	return loss, nil
 }
 
+// runOnce runs the guide and the model replayed against it once.
+func (s *SVI) runOnce() (model, guide *poutine.Trace) {
+	gtr, err := s.guideTr.Get(s.R)
+	if err != nil {
+		panic(err)
+	}
+	mtr, err := s.modelTr.Get(s.R)
+	if err != nil {
+		panic(err)
+	}
+	checkGuideSites(mtr, gtr)
+	return mtr, gtr
+}
+
 func (s *SVI) evaluate(update bool) (float64, string) {
 	r := s.R
 	r.Reset()
-	n := s.Loss.Particles()
-	acc := r.Scalar(0)
-	total := 0.0
-	for p := 0; p < n; p++ {
-		gtr, err := s.guideTr.Get(r)
-		if err != nil {
-			panic(err)
-		}
-		mtr, err := s.modelTr.Get(r)
-		if err != nil {
-			panic(err)
-		}
-		checkGuideSites(mtr, gtr)
-		elbo, surr := s.Loss.Particle(r.Tape, mtr, gtr)
-		total += elbo
-		acc = r.Add(acc, surr)
-	}
-	loss := -total / float64(n)
+	loss, surrogate := s.Loss.Loss(r.Tape, s.runFn)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		panic(&StepError{Step: s.steps, Site: firstNonFinite(s.modelTr.Trace(), s.guideTr.Trace()), Err: ErrNonFinite})
 	}
 	if !update {
 		return loss, ""
 	}
-	surrogate := r.MulConst(acc, -1/float64(n))
 	r.Backward(surrogate)
 	s.collectGrads()
 	if len(s.entries) > 0 && s.Optim != nil {
