@@ -115,6 +115,7 @@ func TestGradLinalg(t *testing.T) {
 			gradCheck(t, name+" batch", f, tri(3, 2), rin(r, any1, 3, 2))
 			gradCheck(t, name+" batch rhs", f, tri(3), rin(r, any1, 2, 3, 2))
 			gradCheck(t, name+" batch both", f, tri(3, 2, 1), rin(r, any1, 3, 3, 1))
+			gradCheck(t, name+" batch vector", f, tri(3, 2), rin(r, any1, 3))
 		}
 	}
 	gradCheck(t, "CholeskySolve", func(tp *Tape, x []V) V {
