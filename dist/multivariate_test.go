@@ -549,7 +549,7 @@ func TestWrappersAndMixtures(t *testing.T) {
 	x := tp.Const([]int{2}, []float64{0.5, 3})
 	lp := f.LogProb(x).Data()
 	for i, v := range []float64{0.5, 3} {
-		want := math.Log(math.Exp(-0.5*math.Pow((v-1)/2, 2)) + math.Exp(-0.5*math.Pow((-v-1)/2, 2))) - math.Log(2) - 0.5*math.Log(2*math.Pi)
+		want := math.Log(math.Exp(-0.5*math.Pow((v-1)/2, 2))+math.Exp(-0.5*math.Pow((-v-1)/2, 2))) - math.Log(2) - 0.5*math.Log(2*math.Pi)
 		if math.Abs(lp[i]-want) > 1e-14 {
 			t.Errorf("Folded LogProb(%v) = %v, want %v", v, lp[i], want)
 		}
