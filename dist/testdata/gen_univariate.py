@@ -289,7 +289,34 @@ def add(name, ref, params, value, names=None):
     CASES.append(case)
 
 
+def add_categorical(param, pdata, value):
+    """Categorical: the last parameter dimension holds the categories."""
+    P = np.array(pdata, dtype=np.float64)
+    V = np.array(value, dtype=np.float64)
+    batch = P.shape[:-1]
+    out_shape = np.broadcast_shapes(V.shape, batch)
+    Vb = np.broadcast_to(V, out_shape)
+    Pb = np.broadcast_to(P, out_shape + P.shape[-1:])
+    out = np.empty(out_shape)
+    for idx in np.ndindex(*out_shape):
+        row = [M(x) for x in Pb[idx]]
+        k = int(Vb[idx])
+        if param == "probs":
+            out[idx] = float(mp.log(row[k]) - mp.log(mp.fsum(row)))
+        else:
+            out[idx] = float(row[k] - mp.log(mp.fsum([mp.exp(r) for r in row])))
+    enc = lambda a: {"shape": list(np.shape(a)), "data": [fin(x) for x in np.ravel(np.array(a, dtype=np.float64)).tolist()]}
+    case = {"dist": "Categorical", "params": {param: enc(P)}, "value": enc(V), "logprob": enc(out)}
+    if torch is not None:
+        tl = td.Categorical(validate_args=False, **{param: torch.tensor(P)}).log_prob(torch.tensor(V)).numpy()
+        case["torch"] = [fin(x) for x in np.ravel(tl).tolist()]
+    CASES.append(case)
+
+
 def main():
+    add_categorical("probs", [[0.2, 0.5, 0.3], [1.0, 3.0, 1e-300]], [[0, 2], [1, 1], [2, 0]])
+    add_categorical("logits", [[0.2, -0.5, 1.3], [700.0, -700.0, 0.0]], [[2], [0], [1]])
+    add_categorical("logits", [1e3, 1e3 - 1e-3, -1e3, 0.0], 1)
     add("Normal", normal, {"loc": [0.5, -3.0], "scale": [2.0, 1e-3]}, [1.5, 0.25])
     add("Bernoulli", bern_p, {"probs": [0.3, 1e-20, 1 - 1e-12, 0.5]}, [1, 1, 0, 0])
     add("Bernoulli", bern_l, {"logits": [0.3, -700, 700, 35.0, -1e-3]}, [[1, 1, 1, 0, 0], [0, 0, 0, 1, 1]])
