@@ -94,7 +94,7 @@ func TestUnivariateMoments(t *testing.T) {
 		{Binomial(s(10), s(0.3)), 3, 2.1, math.NaN()},
 		{Poisson(s(3.5)), 3.5, 3.5, math.NaN()},
 		{NegativeBinomial(s(4), s(0.6)), 6, 15, math.NaN()},
-		{Geometric(s(0.3)), 1 / 0.3 - 1, (1/0.3 - 1) / 0.3, 2.0362143401829433},
+		{Geometric(s(0.3)), 1/0.3 - 1, (1/0.3 - 1) / 0.3, 2.0362143401829433},
 		{Bernoulli(s(0.3)), 0.3, 0.21, 0.6108643020548935},
 		{Cauchy(s(0), s(2)), math.NaN(), math.Inf(1), math.Log(8 * math.Pi)},
 		{FisherSnedecor(s(4), s(12)), 1.2, 2 * 144 * 14 / (4 * 100 * 8.0), math.NaN()},
