@@ -118,9 +118,9 @@ func (d *BinomialDist) LogProb(x ad.V) ad.V {
 	return uvFused(d, binomialLogitsK, binomialSupport, [4]ad.V{x, d.TotalCount, d.Logits}, 3)
 }
 
-func binomialDrawP(rng *RNG, in [4]float64) float64 { return uvBinomial(rng, in[0], in[1]) }
+func binomialDrawP(rng *RNG, in [4]float64) float64 { return rng.Binomial(in[0], in[1]) }
 func binomialDrawL(rng *RNG, in [4]float64) float64 {
-	return uvBinomial(rng, in[0], sp.Sigmoid(in[1]))
+	return rng.Binomial(in[0], sp.Sigmoid(in[1]))
 }
 
 // Sample draws success counts of shape sampleShape + batch.
@@ -236,7 +236,7 @@ func (d *BetaBinomialDist) LogProb(x ad.V) ad.V {
 }
 
 func betaBinomialDraw(rng *RNG, in [4]float64) float64 {
-	return uvBinomial(rng, in[2], uvBeta(rng, in[0], in[1]))
+	return rng.Binomial(in[2], uvBeta(rng, in[0], in[1]))
 }
 
 // Sample draws p ~ Beta then k ~ Binomial(n, p).

@@ -403,13 +403,15 @@ func (d *BetaDist) Sample(rng *RNG, sampleShape ...int) ad.V {
 	return d.t.Detach(d.RSample(rng, sampleShape...))
 }
 
-// RSample draws X/(X+Y) with X ~ Gamma(c1), Y ~ Gamma(c0), each pathwise
-// differentiable (implicit reparameterization).
+// RSample draws X/(X+Y) = sigmoid(log X - log Y) with X ~ Gamma(c1),
+// Y ~ Gamma(c0) drawn in log space (so tiny concentrations do not give 0/0),
+// each pathwise differentiable (implicit reparameterization). Results are
+// clamped to [tiny, 1-2⁻⁵³] as PyTorch.
 func (d *BetaDist) RSample(rng *RNG, sampleShape ...int) ad.V {
 	t := d.t
-	x := uvStandardGammaR(t, rng, sampleShape, d.batch.Slice(), d.Concentration1, 1)
-	y := uvStandardGammaR(t, rng, sampleShape, d.batch.Slice(), d.Concentration0, 1)
-	return t.Div(x, t.Add(x, y))
+	lx := uvStandardLogGammaR(t, rng, sampleShape, d.batch.Slice(), d.Concentration1)
+	ly := uvStandardLogGammaR(t, rng, sampleShape, d.batch.Slice(), d.Concentration0)
+	return t.Clamp(t.Sigmoid(t.Sub(lx, ly)), 0x1p-1022, 1-0x1p-53)
 }
 
 // Mean is c1/(c1+c0).

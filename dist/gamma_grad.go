@@ -19,13 +19,22 @@ func uvGammaDzDa(a, z float64) float64 {
 	if z <= 0 || math.IsInf(z, 1) {
 		return 0
 	}
-	logz := math.Log(z)
+	return z * uvGammaDlogzDa(a, math.Log(z))
+}
+
+// uvGammaDlogzDa is d(log z)/da for a standard Gamma(a, 1) draw z = exp(logz);
+// it stays finite when z itself underflows (tiny a).
+func uvGammaDlogzDa(a, logz float64) float64 {
+	z := math.Exp(logz)
+	if math.IsInf(z, 1) {
+		return 0
+	}
 	if z < a+1 {
 		// P(a,z) = e^L S, L = a log z - z - lgamma(a+1), S = Σ zⁿ/((a+1)…(a+n));
 		// f(z) = e^L a/z, so dz/da = -(S·dL + dS)·z/a.
 		term, dterm := 1.0, 0.0 // term_n and d term_n / da
 		s, ds := 1.0, 0.0
-		for n := 1; n < 100000; n++ {
+		for n := 1; n < 100000 && term != 0; n++ {
 			an := a + float64(n)
 			// term_n = term_{n-1}·z/(a+n)
 			dterm = dterm*z/an - term*z/(an*an)
@@ -37,7 +46,7 @@ func uvGammaDzDa(a, z float64) float64 {
 			}
 		}
 		dL := logz - sp.Digamma(a+1)
-		return -(s*dL + ds) * z / a
+		return -(s*dL + ds) / a
 	}
 	// Q(a,z) = e^L' CF, L' = a log z - z - lgamma(a), f(z) = e^L'/z,
 	// so dz/da = z·(CF·(log z - ψ(a)) + dCF). CF = 1/(b0 - a1/(b1 - a2/(b2 - …)))
@@ -66,10 +75,10 @@ func uvGammaDzDa(a, z float64) float64 {
 			break
 		}
 	}
-	return z * (c*(logz-sp.Digamma(a)) + dc)
+	return c*(logz-sp.Digamma(a)) + dc
 }
 
-func uvStdGammaDraw(rng *RNG, in [4]float64) float64 { return uvGamma(rng, in[0]) }
+func uvStdGammaDraw(rng *RNG, in [4]float64) float64 { return rng.Gamma(in[0]) }
 
 // uvStandardGammaR draws Gamma(alpha, 1) variates of shape sampleShape +
 // batch, differentiable in alpha through the implicit reparameterization
@@ -92,4 +101,27 @@ func uvStandardGammaR(t *ad.Tape, rng *RNG, sampleShape, batch []int, alpha ad.V
 		}
 	}
 	return uvInject(t, z, dz, alpha)
+}
+
+func uvStdLogGammaDraw(rng *RNG, in [4]float64) float64 { return rng.LogGamma(in[0]) }
+
+// uvStandardLogGammaR draws log G for G ~ Gamma(alpha, 1) (finite even when G
+// underflows), differentiable in alpha through the implicit gradient.
+func uvStandardLogGammaR(t *ad.Tape, rng *RNG, sampleShape, batch []int, alpha ad.V) ad.V {
+	lz := uvDraw(t, rng, sampleShape, batch, [4]ad.V{alpha}, 1, uvStdLogGammaDraw)
+	if !alpha.RequiresGrad() {
+		return lz
+	}
+	var dz ad.V
+	if lz.IsScalar() {
+		dz = t.Scalar(uvFinite(uvGammaDlogzDa(alpha.Data()[0], lz.Value())))
+	} else {
+		dz = t.Const(lz.Shape(), nil)
+		zd, dd, ad_ := lz.Data(), dz.Data(), alpha.Data()
+		n := len(ad_)
+		for i, zi := range zd {
+			dd[i] = uvFinite(uvGammaDlogzDa(ad_[uvBcastIndex(i, lz.Shape(), alpha.Shape())%n], zi))
+		}
+	}
+	return uvInject(t, lz, dz, alpha)
 }

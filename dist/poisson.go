@@ -53,7 +53,7 @@ func (d *PoissonDist) LogProb(x ad.V) ad.V {
 	return uvFused(d, poissonK, nonNegIntSupport, [4]ad.V{x, d.Rate}, 2)
 }
 
-func poissonDraw(rng *RNG, in [4]float64) float64 { return uvPoisson(rng, in[0]) }
+func poissonDraw(rng *RNG, in [4]float64) float64 { return rng.Poisson(in[0]) }
 
 // Sample draws counts of shape sampleShape + batch.
 func (d *PoissonDist) Sample(rng *RNG, sampleShape ...int) ad.V {
@@ -194,14 +194,14 @@ func negBinomDraw(rng *RNG, in [4]float64) float64 {
 	if r == 0 || p == 0 {
 		return 0
 	}
-	return uvPoisson(rng, uvGamma(rng, r)*p/(1-p))
+	return rng.Poisson(rng.Gamma(r) * p / (1 - p))
 }
 
 func negBinomDrawL(rng *RNG, in [4]float64) float64 {
 	if in[0] == 0 {
 		return 0
 	}
-	return uvPoisson(rng, uvGamma(rng, in[0])*math.Exp(in[1]))
+	return rng.Poisson(rng.Gamma(in[0]) * math.Exp(in[1]))
 }
 
 // Sample draws Poisson(λ) with λ ~ Gamma(r, (1-p)/p).
@@ -283,7 +283,7 @@ func (d *GammaPoissonDist) LogProb(x ad.V) ad.V {
 }
 
 func gammaPoissonDraw(rng *RNG, in [4]float64) float64 {
-	return uvPoisson(rng, uvGamma(rng, in[0])/in[1])
+	return rng.Poisson(rng.Gamma(in[0]) / in[1])
 }
 
 // Sample draws Poisson(λ) with λ ~ Gamma(concentration, rate).

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	ad "github.com/gyro-ppl/gyro/autodiff"
+	sp "github.com/gyro-ppl/gyro/internal/special"
 	"gonum.org/v1/gonum/mathext"
 )
 
@@ -358,4 +359,29 @@ func TestUnivariateRSampleGammaFamily(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestUnivariateLogGammaGrad checks d(log z)/da where z underflows (tiny
+// shapes): there P(a, z) = z^a/Γ(a+1)·(1 + O(z)), so log z = (log u +
+// log Γ(a+1))/a and d(log z)/da = -(log z)/a + ψ(a+1)/a at fixed u.
+func TestUnivariateLogGammaGrad(t *testing.T) {
+	for _, a := range []float64{1e-3, 1e-2} {
+		for _, lz := range []float64{-1000, -5000, -800} {
+			want := -lz/a + sp.Digamma(a+1)/a
+			if got := uvGammaDlogzDa(a, lz); math.Abs(got-want) > 1e-10*math.Abs(want) {
+				t.Errorf("a=%v log z=%v: d(log z)/da = %.12g, want %.12g", a, lz, got, want)
+			}
+		}
+	}
+	// Beta with tiny concentrations: samples in (0, 1) with finite log density.
+	tp := ad.NewTape()
+	d := Beta(tp.ParamScalar(1e-3), tp.ParamScalar(2e-3))
+	x := d.RSample(NewRNG(9), 1000)
+	lp := d.LogProb(x)
+	for i, v := range lp.Data() {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			t.Fatalf("Beta(1e-3, 2e-3): log p(sample %v) = %v", x.Data()[i], v)
+		}
+	}
+	tp.Backward(tp.Sum(x))
 }

@@ -478,3 +478,16 @@ func uvZeroMask(t *ad.Tape, x ad.V) ad.V {
 	}
 	return m
 }
+
+// uvBeta draws Beta(a, b) (RNG.Beta) clamped to [tiny, 1-2⁻⁵³] as PyTorch,
+// so that the log density of the draw is finite.
+func uvBeta(rng *RNG, a, b float64) float64 {
+	r := rng.Beta(a, b)
+	if r < 0x1p-1022 {
+		r = 0x1p-1022
+	}
+	if r > 1-0x1p-53 {
+		r = 1 - 0x1p-53
+	}
+	return r
+}
