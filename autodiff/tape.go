@@ -247,8 +247,15 @@ func grow(s []float64, n int) []float64 {
 func (t *Tape) newScalar(op Op, flags uint8, a, b int32, x float64) V {
 	off := int32(len(t.val))
 	t.val = append(t.val, x)
-	t.nodes = append(t.nodes, node{op: op, flags: flags, a: a, b: b, c: -1, off: off, size: 1})
-	return V{t, int32(len(t.nodes) - 1)}
+	// Append a zero node and set its fields in place: building the node as
+	// a composite literal and copying it made the CPU reload the
+	// just-written narrow fields with wide loads (a store-forwarding stall
+	// that cost about a third of a scalar op).
+	t.nodes = append(t.nodes, node{})
+	i := len(t.nodes) - 1
+	n := &t.nodes[i]
+	n.op, n.flags, n.a, n.b, n.c, n.off, n.size = op, flags, a, b, -1, off, 1
+	return V{t, int32(i)}
 }
 
 // newNode records a node of the given shape with fresh (uninitialized:
@@ -271,8 +278,11 @@ func (t *Tape) newNode(op Op, flags uint8, a, b int32, shape []int) (V, []float6
 	t.val = grow(t.val, size)
 	shp := int32(len(t.shp))
 	t.shp = append(t.shp, shape...)
-	t.nodes = append(t.nodes, node{op: op, flags: flags, ndim: uint8(len(shape)), a: a, b: b, c: -1, off: off, size: int32(size), shp: shp})
-	return V{t, int32(len(t.nodes) - 1)}, t.val[off : int(off)+size]
+	t.nodes = append(t.nodes, node{}) // fields set in place (see newScalar)
+	i := len(t.nodes) - 1
+	n := &t.nodes[i]
+	n.op, n.flags, n.ndim, n.a, n.b, n.c, n.off, n.size, n.shp = op, flags, uint8(len(shape)), a, b, -1, off, int32(size), shp
+	return V{t, int32(i)}, t.val[off : int(off)+size]
 }
 
 // newView records a node sharing value and adjoint storage with input a at
@@ -291,8 +301,11 @@ func (t *Tape) newView(op Op, a V, start int, shape []int) V {
 	}
 	shp := int32(len(t.shp))
 	t.shp = append(t.shp, shape...)
-	t.nodes = append(t.nodes, node{op: op, flags: flags, ndim: uint8(len(shape)), a: a.i, b: -1, c: -1, off: off, size: int32(size), shp: shp})
-	return V{t, int32(len(t.nodes) - 1)}
+	t.nodes = append(t.nodes, node{}) // fields set in place (see newScalar)
+	i := len(t.nodes) - 1
+	n := &t.nodes[i]
+	n.op, n.flags, n.ndim, n.a, n.b, n.c, n.off, n.size, n.shp = op, flags, uint8(len(shape)), a.i, -1, -1, off, int32(size), shp
+	return V{t, int32(i)}
 }
 
 func (t *Tape) check(op string, vs ...V) {
@@ -351,8 +364,11 @@ func (t *Tape) ConstRef(shape []int, data []float64) V {
 	t.ext = append(t.ext, data)
 	shp := int32(len(t.shp))
 	t.shp = append(t.shp, shape...)
-	t.nodes = append(t.nodes, node{op: opConst, flags: fExt, ndim: uint8(len(shape)), a: -1, b: -1, c: -1, off: int32(len(t.ext) - 1), size: int32(size), shp: shp})
-	return V{t, int32(len(t.nodes) - 1)}
+	t.nodes = append(t.nodes, node{}) // fields set in place (see newScalar)
+	i := len(t.nodes) - 1
+	n := &t.nodes[i]
+	n.op, n.flags, n.ndim, n.a, n.b, n.c, n.off, n.size, n.shp = opConst, fExt, uint8(len(shape)), -1, -1, -1, int32(len(t.ext)-1), int32(size), shp
+	return V{t, int32(i)}
 }
 
 // Param records a parameter (a leaf whose gradient Backward computes) of the

@@ -125,3 +125,30 @@ func BenchmarkKitchenSink(b *testing.B) {
 		ValueAndGrad(tp, kitchenSink, x, g)
 	}
 }
+
+// chain100Arith is a chain of 100 arithmetic-only scalar ops (Mul, Add,
+// MulConst, AddConst): the tape's per-op overhead without any math
+// library call.
+func chain100Arith(tp *Tape, x V) V {
+	a, b := tp.Index(x, 0), tp.Index(x, 1)
+	y := a
+	for i := 0; i < 100; i += 4 {
+		y = tp.Mul(y, b)
+		y = tp.AddConst(y, 0.1)
+		y = tp.Add(y, a)
+		y = tp.MulConst(y, 0.5)
+	}
+	return y
+}
+
+func BenchmarkScalarChain100Arith(b *testing.B) {
+	x := []float64{0.3, 0.9}
+	g := make([]float64, 2)
+	tp := NewTape()
+	ValueAndGrad(tp, chain100Arith, x, g)
+	b.ReportAllocs()
+	for b.Loop() {
+		ValueAndGrad(tp, chain100Arith, x, g)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/100, "ns/scalar-op")
+}

@@ -290,6 +290,13 @@ func (t *Tape) backUnary(nd *node) {
 		t.adj[na.off] += g * unaryD(op, k, k2, t.val[na.off], t.val[nd.off])
 		return
 	}
+	t.backUnaryTensor(nd, na, op, k, k2)
+}
+
+// backUnaryTensor is backUnary's tensor path, kept out of line so that the
+// scalar path runs with a small stack frame.
+func (t *Tape) backUnaryTensor(nd, na *node, op Op, k, k2 float64) {
+	a := nd.a
 	g := t.adj[nd.off : nd.off+nd.size]
 	gx := t.adj[na.off : na.off+na.size]
 	y := t.val[nd.off : nd.off+nd.size]
