@@ -57,7 +57,7 @@ func (d *BernoulliDist) LogitsV() ad.V {
 	return d.t.Logit(d.Probs)
 }
 
-func bernoulliProbsK(in [4]float64, need uint8) (float64, [4]float64) {
+func bernoulliProbsK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	x, p := in[0], in[1]
 	var g [4]float64
 	lp := math.Log1p(-p)
@@ -78,7 +78,7 @@ func bernoulliProbsK(in [4]float64, need uint8) (float64, [4]float64) {
 	return lp, g
 }
 
-func bernoulliLogitsK(in [4]float64, need uint8) (float64, [4]float64) {
+func bernoulliLogitsK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	x, l := in[0], in[1]
 	var g [4]float64
 	lp := -sp.Softplus(l)
@@ -100,9 +100,9 @@ func boolSupport(in [4]float64) bool { return in[0] == 0 || in[0] == 1 }
 // form, accurate for |logits| in the hundreds).
 func (d *BernoulliDist) LogProb(x ad.V) ad.V {
 	if d.Probs.Valid() {
-		return uvFused(d, bernoulliProbsK, boolSupport, [4]ad.V{x, d.Probs}, 2)
+		return uvFused(d, &d.memo, bernoulliProbsK, boolSupport, [4]ad.V{x, d.Probs}, 2)
 	}
-	return uvFused(d, bernoulliLogitsK, boolSupport, [4]ad.V{x, d.Logits}, 2)
+	return uvFused(d, &d.memo, bernoulliLogitsK, boolSupport, [4]ad.V{x, d.Logits}, 2)
 }
 
 func bernoulliDrawP(rng *RNG, in [4]float64) float64 {
@@ -206,7 +206,7 @@ func (d *GeometricDist) ProbsV() ad.V {
 	return d.t.Sigmoid(d.Logits)
 }
 
-func geometricProbsK(in [4]float64, need uint8) (float64, [4]float64) {
+func geometricProbsK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	k, p := in[0], in[1]
 	var g [4]float64
 	lp := sp.Xlog1py(k, -p) + math.Log(p)
@@ -222,7 +222,7 @@ func geometricProbsK(in [4]float64, need uint8) (float64, [4]float64) {
 	return lp, g
 }
 
-func geometricLogitsK(in [4]float64, need uint8) (float64, [4]float64) {
+func geometricLogitsK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	k, l := in[0], in[1]
 	var g [4]float64
 	lp := -sp.Softplus(-l)
@@ -243,9 +243,9 @@ func nonNegIntSupport(in [4]float64) bool { return uvNonNegInt(in[0]) }
 // LogProb is k·log(1-p) + log p.
 func (d *GeometricDist) LogProb(x ad.V) ad.V {
 	if d.Probs.Valid() {
-		return uvFused(d, geometricProbsK, nonNegIntSupport, [4]ad.V{x, d.Probs}, 2)
+		return uvFused(d, &d.memo, geometricProbsK, nonNegIntSupport, [4]ad.V{x, d.Probs}, 2)
 	}
-	return uvFused(d, geometricLogitsK, nonNegIntSupport, [4]ad.V{x, d.Logits}, 2)
+	return uvFused(d, &d.memo, geometricLogitsK, nonNegIntSupport, [4]ad.V{x, d.Logits}, 2)
 }
 
 func geometricDraw(rng *RNG, in [4]float64) float64 {

@@ -68,10 +68,27 @@ func binomLogitsTerms(l float64) (float64, float64, float64, float64) {
 	return sp.Sigmoid(l), sp.Sigmoid(-l), -sp.Softplus(-l), -sp.Softplus(l)
 }
 
-func binomialK(in [4]float64, need uint8, p, q, logp, logq float64) (float64, [4]float64) {
+func binomialK(in [4]float64, need uint8, m *uvMemo, p, q, logp, logq float64) (float64, [4]float64) {
 	x, n := in[0], in[1]
 	var g [4]float64
-	lp := uvBinomLog(x, n, p, q, logp, logq)
+	var lp float64
+	if n < 1024 && x >= 0 && x <= n {
+		// direct log C(n,x) + x log p + (n-x) log q unless it cancels
+		ln, lx, lnx := uvLogFact(n), uvLogFact(x), uvLogFact(n-x)
+		t1, t2 := 0.0, 0.0
+		if x != 0 {
+			t1 = x * logp
+		}
+		if n-x != 0 {
+			t2 = (n - x) * logq
+		}
+		lp = ln - lx - lnx + t1 + t2
+		if !(ln+lx+lnx+math.Abs(t1)+math.Abs(t2) <= 4*math.Abs(lp)) {
+			lp = uvBinomLog(x, n, p, q, logp, logq)
+		}
+	} else {
+		lp = uvBinomLog(x, n, p, q, logp, logq)
+	}
 	if need&1 != 0 {
 		g[0] = sp.Digamma(n-x+1) - sp.Digamma(x+1) + logp - logq
 	}
@@ -81,9 +98,9 @@ func binomialK(in [4]float64, need uint8, p, q, logp, logq float64) (float64, [4
 	return lp, g
 }
 
-func binomialProbsK(in [4]float64, need uint8) (float64, [4]float64) {
+func binomialProbsK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	p, q, lp, lq := binomProbsTerms(in[2])
-	v, g := binomialK(in, need, p, q, lp, lq)
+	v, g := binomialK(in, need, m, p, q, lp, lq)
 	if need&4 != 0 {
 		x, n := in[0], in[1]
 		g[2] = 0
@@ -97,9 +114,9 @@ func binomialProbsK(in [4]float64, need uint8) (float64, [4]float64) {
 	return v, g
 }
 
-func binomialLogitsK(in [4]float64, need uint8) (float64, [4]float64) {
+func binomialLogitsK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	p, q, lp, lq := binomLogitsTerms(in[2])
-	v, g := binomialK(in, need, p, q, lp, lq)
+	v, g := binomialK(in, need, m, p, q, lp, lq)
 	if need&4 != 0 {
 		x, n := in[0], in[1]
 		g[2] = x*q - (n-x)*p
@@ -113,9 +130,9 @@ func binomialSupport(in [4]float64) bool { return uvNonNegInt(in[0]) && in[0] <=
 // saddle-point form (accurate to a few ulps for counts in the millions).
 func (d *BinomialDist) LogProb(x ad.V) ad.V {
 	if d.Probs.Valid() {
-		return uvFused(d, binomialProbsK, binomialSupport, [4]ad.V{x, d.TotalCount, d.Probs}, 3)
+		return uvFused(d, &d.memo, binomialProbsK, binomialSupport, [4]ad.V{x, d.TotalCount, d.Probs}, 3)
 	}
-	return uvFused(d, binomialLogitsK, binomialSupport, [4]ad.V{x, d.TotalCount, d.Logits}, 3)
+	return uvFused(d, &d.memo, binomialLogitsK, binomialSupport, [4]ad.V{x, d.TotalCount, d.Logits}, 3)
 }
 
 func binomialDrawP(rng *RNG, in [4]float64) float64 { return rng.Binomial(in[0], in[1]) }
@@ -203,15 +220,15 @@ func (d *BetaBinomialDist) Support() constraints.Constraint { return &d.support 
 func (d *BetaBinomialDist) HasRSample() bool                { return false }
 
 // in: k, a (c1), b (c0), n
-func betaBinomialK(in [4]float64, need uint8) (float64, [4]float64) {
+func betaBinomialK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	k, a, b, n := in[0], in[1], in[2], in[3]
 	var g [4]float64
 	// log C(n,k) + log B(k+a, n-k+b) regrouped as differences of log-gamma
 	// values at nearby arguments, which cancel analytically.
-	lp := uvLgammaDiff(k+1, a-1) + uvLgammaDiff(n-k+1, b-1) - uvLgammaDiff(n+1, a+b-1) - uvLbeta(a, b)
+	lp := uvLgammaDiff(k+1, a-1) + uvLgammaDiff(n-k+1, b-1) - uvLgammaDiff(n+1, a+b-1) - m.get(0, a, b, uvLbeta)
 	if need != 0 {
 		dn := sp.Digamma(n + a + b)
-		dab := sp.Digamma(a + b)
+		dab := m.get(1, a+b, 0, uvDigamma2)
 		if need&1 != 0 {
 			g[0] = sp.Digamma(n-k+1) - sp.Digamma(k+1) + sp.Digamma(k+a) - sp.Digamma(n-k+b)
 		}
@@ -232,7 +249,7 @@ func betaBinomialSupport(in [4]float64) bool { return uvNonNegInt(in[0]) && in[0
 
 // LogProb is log C(n, k) + log B(k+c1, n-k+c0) - log B(c1, c0).
 func (d *BetaBinomialDist) LogProb(x ad.V) ad.V {
-	return uvFused(d, betaBinomialK, betaBinomialSupport, [4]ad.V{x, d.Concentration1, d.Concentration0, d.TotalCount}, 4)
+	return uvFused(d, &d.memo, betaBinomialK, betaBinomialSupport, [4]ad.V{x, d.Concentration1, d.Concentration0, d.TotalCount}, 4)
 }
 
 func betaBinomialDraw(rng *RNG, in [4]float64) float64 {

@@ -19,6 +19,28 @@ func uvGammaLog(a, lam, logb, logx float64) float64 {
 	return uvPoisLog(a, lam, logb+logx) + math.Log(a) - logx
 }
 
+// uvGammaFast is the Gamma log density by the direct formula
+// a·log b + (a-1)·log x - b·x - log Γ(a) (log Γ(a) memoized), falling back
+// to the saddle-point form uvGammaLog when the terms are more than 4 times
+// the result (cancellation would cost more than 2 bits).
+func uvGammaFast(x, a, b, logx, logb float64, m *uvMemo) float64 {
+	lga := m.get(0, a, 0, uvLgamma2)
+	t1 := a * logb
+	t2 := 0.0
+	if a != 1 {
+		t2 = (a - 1) * logx
+	}
+	t3 := b * x
+	lp := t1 + t2 - t3 - lga
+	if math.Abs(t1)+math.Abs(t2)+math.Abs(t3)+math.Abs(lga) <= 4*math.Abs(lp) {
+		return lp
+	}
+	if a >= 1 {
+		return logb + uvPoisLogK(a-1, b*x, logb+logx, m, 2)
+	}
+	return uvPoisLogK(a, b*x, logb+logx, m, 2) + m.get(3, a, 0, uvLog2) - logx
+}
+
 // GammaDist is the Gamma distribution with shape Concentration and inverse
 // scale Rate (Pyro's Gamma(concentration, rate)).
 type GammaDist struct {
@@ -42,16 +64,16 @@ func (d *GammaDist) Name() string                    { return "Gamma" }
 func (d *GammaDist) Support() constraints.Constraint { return constraints.Positive }
 func (d *GammaDist) HasRSample() bool                { return true }
 
-func gammaK(in [4]float64, need uint8) (float64, [4]float64) {
+func gammaK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	x, a, b := in[0], in[1], in[2]
 	var g [4]float64
-	logx, logb := math.Log(x), math.Log(b)
-	lp := uvGammaLog(a, b*x, logb, logx)
+	logx, logb := math.Log(x), m.get(4, b, 0, uvLog2)
+	lp := uvGammaFast(x, a, b, logx, logb, m)
 	if need&1 != 0 {
 		g[0] = (a-1)/x - b
 	}
 	if need&2 != 0 {
-		g[1] = logb + logx - sp.Digamma(a)
+		g[1] = logb + logx - m.get(1, a, 0, uvDigamma2)
 	}
 	if need&4 != 0 {
 		g[2] = a/b - x
@@ -63,7 +85,7 @@ func positiveSupport(in [4]float64) bool { return in[0] > 0 }
 
 // LogProb is a·log(rate) + (a-1)·log x - rate·x - log Γ(a).
 func (d *GammaDist) LogProb(x ad.V) ad.V {
-	return uvFused(d, gammaK, positiveSupport, [4]ad.V{x, d.Concentration, d.Rate}, 3)
+	return uvFused(d, &d.memo, gammaK, positiveSupport, [4]ad.V{x, d.Concentration, d.Rate}, 3)
 }
 
 // Sample draws Gamma variates (no gradient).
@@ -123,24 +145,24 @@ func (d *Chi2Dist) Name() string                    { return "Chi2" }
 func (d *Chi2Dist) Support() constraints.Constraint { return constraints.Positive }
 func (d *Chi2Dist) HasRSample() bool                { return true }
 
-func chi2K(in [4]float64, need uint8) (float64, [4]float64) {
+func chi2K(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	x, df := in[0], in[1]
 	a := 0.5 * df
 	var g [4]float64
 	logx := math.Log(x)
-	lp := uvGammaLog(a, 0.5*x, -math.Ln2, logx)
+	lp := uvGammaFast(x, a, 0.5, logx, -math.Ln2, m)
 	if need&1 != 0 {
 		g[0] = (a-1)/x - 0.5
 	}
 	if need&2 != 0 {
-		g[1] = 0.5 * (logx - math.Ln2 - sp.Digamma(a))
+		g[1] = 0.5 * (logx - math.Ln2 - m.get(1, a, 0, uvDigamma2))
 	}
 	return lp, g
 }
 
 // LogProb is the Gamma(df/2, 1/2) log density.
 func (d *Chi2Dist) LogProb(x ad.V) ad.V {
-	return uvFused(d, chi2K, positiveSupport, [4]ad.V{x, d.Df}, 2)
+	return uvFused(d, &d.memo, chi2K, positiveSupport, [4]ad.V{x, d.Df}, 2)
 }
 
 // Sample draws chi-squared variates (no gradient).
@@ -194,7 +216,7 @@ func (d *ExponentialDist) Name() string                    { return "Exponential
 func (d *ExponentialDist) Support() constraints.Constraint { return constraints.NonNegative }
 func (d *ExponentialDist) HasRSample() bool                { return true }
 
-func exponentialK(in [4]float64, need uint8) (float64, [4]float64) {
+func exponentialK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	x, r := in[0], in[1]
 	var g [4]float64
 	if need&1 != 0 {
@@ -210,7 +232,7 @@ func nonNegSupport(in [4]float64) bool { return in[0] >= 0 }
 
 // LogProb is log(rate) - rate·x.
 func (d *ExponentialDist) LogProb(x ad.V) ad.V {
-	return uvFused(d, exponentialK, nonNegSupport, [4]ad.V{x, d.Rate}, 2)
+	return uvFused(d, &d.memo, exponentialK, nonNegSupport, [4]ad.V{x, d.Rate}, 2)
 }
 
 // Sample draws exponential variates (no gradient).
@@ -267,16 +289,22 @@ func (d *InverseGammaDist) Name() string                    { return "InverseGam
 func (d *InverseGammaDist) Support() constraints.Constraint { return constraints.Positive }
 func (d *InverseGammaDist) HasRSample() bool                { return true }
 
-func inverseGammaK(in [4]float64, need uint8) (float64, [4]float64) {
+func inverseGammaK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	y, a, b := in[0], in[1], in[2]
 	var g [4]float64
 	logy, logb := math.Log(y), math.Log(b)
-	lp := uvGammaLog(a, b/y, logb, -logy) - 2*logy
+	// direct a·log b - log Γ(a) - (a+1)·log y - b/y unless it cancels
+	lga := m.get(0, a, 0, uvLgamma2)
+	t1, t2, t3 := a*logb, (a+1)*logy, b/y
+	lp := t1 - lga - t2 - t3
+	if !(math.Abs(t1)+math.Abs(t2)+math.Abs(t3)+math.Abs(lga) <= 4*math.Abs(lp)) {
+		lp = uvGammaLog(a, b/y, logb, -logy) - 2*logy
+	}
 	if need&1 != 0 {
 		g[0] = (b/y - (a + 1)) / y
 	}
 	if need&2 != 0 {
-		g[1] = logb - logy - sp.Digamma(a)
+		g[1] = logb - logy - m.get(1, a, 0, uvDigamma2)
 	}
 	if need&4 != 0 {
 		g[2] = a/b - 1/y
@@ -286,7 +314,7 @@ func inverseGammaK(in [4]float64, need uint8) (float64, [4]float64) {
 
 // LogProb is a·log(rate) - log Γ(a) - (a+1)·log y - rate/y.
 func (d *InverseGammaDist) LogProb(x ad.V) ad.V {
-	return uvFused(d, inverseGammaK, positiveSupport, [4]ad.V{x, d.Concentration, d.Rate}, 3)
+	return uvFused(d, &d.memo, inverseGammaK, positiveSupport, [4]ad.V{x, d.Concentration, d.Rate}, 3)
 }
 
 // Sample draws 1/Gamma variates (no gradient).
@@ -372,20 +400,20 @@ func (d *BetaDist) Name() string                    { return "Beta" }
 func (d *BetaDist) Support() constraints.Constraint { return constraints.UnitInterval }
 func (d *BetaDist) HasRSample() bool                { return true }
 
-func betaK(in [4]float64, need uint8) (float64, [4]float64) {
+func betaK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	x, a, b := in[0], in[1], in[2]
 	var g [4]float64
-	lp := sp.Xlogy(a-1, x) + sp.Xlog1py(b-1, -x) - uvLbeta(a, b)
+	lp := sp.Xlogy(a-1, x) + sp.Xlog1py(b-1, -x) - m.get(0, a, b, uvLbeta)
 	if need&1 != 0 {
 		g[0] = (a-1)/x - (b-1)/(1-x)
 	}
 	if need&6 != 0 {
-		dab := sp.Digamma(a + b)
+		dab := m.get(1, a+b, 0, uvDigamma2)
 		if need&2 != 0 {
-			g[1] = math.Log(x) - sp.Digamma(a) + dab
+			g[1] = math.Log(x) - m.get(2, a, 0, uvDigamma2) + dab
 		}
 		if need&4 != 0 {
-			g[2] = math.Log1p(-x) - sp.Digamma(b) + dab
+			g[2] = math.Log1p(-x) - m.get(3, b, 0, uvDigamma2) + dab
 		}
 	}
 	return lp, g
@@ -395,7 +423,7 @@ func unitSupport(in [4]float64) bool { return in[0] >= 0 && in[0] <= 1 }
 
 // LogProb is (c1-1)·log x + (c0-1)·log(1-x) - log B(c1, c0).
 func (d *BetaDist) LogProb(x ad.V) ad.V {
-	return uvFused(d, betaK, unitSupport, [4]ad.V{x, d.Concentration1, d.Concentration0}, 3)
+	return uvFused(d, &d.memo, betaK, unitSupport, [4]ad.V{x, d.Concentration1, d.Concentration0}, 3)
 }
 
 // Sample draws Beta variates (no gradient).

@@ -78,7 +78,7 @@ func cauchyCore(dx, s float64, need bool) (float64, float64, float64) {
 	return lp, gx, gs
 }
 
-func cauchyK(in [4]float64, need uint8) (float64, [4]float64) {
+func cauchyK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	var g [4]float64
 	lp, gx, gs := cauchyCore(in[0]-in[1], in[2], need != 0)
 	g[0], g[1], g[2] = gx, -gx, gs
@@ -89,7 +89,7 @@ func realSupport(in [4]float64) bool { return in[0] == in[0] }
 
 // LogProb is -log π - log scale - log(1 + ((x-loc)/scale)²).
 func (d *CauchyDist) LogProb(x ad.V) ad.V {
-	return uvFused(d, cauchyK, realSupport, [4]ad.V{x, d.Loc, d.Scale}, 3)
+	return uvFused(d, &d.memo, cauchyK, realSupport, [4]ad.V{x, d.Loc, d.Scale}, 3)
 }
 
 // Sample draws Cauchy variates (no gradient).
@@ -143,7 +143,7 @@ func (d *HalfCauchyDist) Name() string                    { return "HalfCauchy" 
 func (d *HalfCauchyDist) Support() constraints.Constraint { return constraints.NonNegative }
 func (d *HalfCauchyDist) HasRSample() bool                { return true }
 
-func halfCauchyK(in [4]float64, need uint8) (float64, [4]float64) {
+func halfCauchyK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	var g [4]float64
 	lp, gx, gs := cauchyCore(in[0], in[1], need != 0)
 	g[0], g[1] = gx, gs
@@ -152,7 +152,7 @@ func halfCauchyK(in [4]float64, need uint8) (float64, [4]float64) {
 
 // LogProb is log 2 + the Cauchy(0, scale) log density, for x ≥ 0.
 func (d *HalfCauchyDist) LogProb(x ad.V) ad.V {
-	return uvFused(d, halfCauchyK, nonNegSupport, [4]ad.V{x, d.Scale}, 2)
+	return uvFused(d, &d.memo, halfCauchyK, nonNegSupport, [4]ad.V{x, d.Scale}, 2)
 }
 
 // Sample draws HalfCauchy variates (no gradient).
@@ -209,7 +209,7 @@ func (d *HalfNormalDist) Name() string                    { return "HalfNormal" 
 func (d *HalfNormalDist) Support() constraints.Constraint { return constraints.NonNegative }
 func (d *HalfNormalDist) HasRSample() bool                { return true }
 
-func halfNormalK(in [4]float64, need uint8) (float64, [4]float64) {
+func halfNormalK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	x, s := in[0], in[1]
 	var g [4]float64
 	z := x / s
@@ -224,7 +224,7 @@ func halfNormalK(in [4]float64, need uint8) (float64, [4]float64) {
 
 // LogProb is log 2 + the Normal(0, scale) log density, for x ≥ 0.
 func (d *HalfNormalDist) LogProb(x ad.V) ad.V {
-	return uvFused(d, halfNormalK, nonNegSupport, [4]ad.V{x, d.Scale}, 2)
+	return uvFused(d, &d.memo, halfNormalK, nonNegSupport, [4]ad.V{x, d.Scale}, 2)
 }
 
 // Sample draws HalfNormal variates (no gradient).
@@ -286,7 +286,7 @@ func (d *LaplaceDist) Name() string                    { return "Laplace" }
 func (d *LaplaceDist) Support() constraints.Constraint { return constraints.Real }
 func (d *LaplaceDist) HasRSample() bool                { return true }
 
-func laplaceK(in [4]float64, need uint8) (float64, [4]float64) {
+func laplaceK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	dx, s := in[0]-in[1], in[2]
 	var g [4]float64
 	a := math.Abs(dx)
@@ -306,7 +306,7 @@ func laplaceK(in [4]float64, need uint8) (float64, [4]float64) {
 
 // LogProb is -log(2·scale) - |x-loc|/scale.
 func (d *LaplaceDist) LogProb(x ad.V) ad.V {
-	return uvFused(d, laplaceK, realSupport, [4]ad.V{x, d.Loc, d.Scale}, 3)
+	return uvFused(d, &d.memo, laplaceK, realSupport, [4]ad.V{x, d.Loc, d.Scale}, 3)
 }
 
 // Sample draws Laplace variates (no gradient).
@@ -374,11 +374,11 @@ func (d *LogNormalDist) Name() string                    { return "LogNormal" }
 func (d *LogNormalDist) Support() constraints.Constraint { return constraints.Positive }
 func (d *LogNormalDist) HasRSample() bool                { return true }
 
-func logNormalK(in [4]float64, need uint8) (float64, [4]float64) {
-	x, m, s := in[0], in[1], in[2]
+func logNormalK(in [4]float64, need uint8, _ *uvMemo) (float64, [4]float64) {
+	x, mu, s := in[0], in[1], in[2]
 	var g [4]float64
 	lx := math.Log(x)
-	z := (lx - m) / s
+	z := (lx - mu) / s
 	if need&1 != 0 {
 		g[0] = -(z/s + 1) / x
 	}
@@ -391,7 +391,7 @@ func logNormalK(in [4]float64, need uint8) (float64, [4]float64) {
 
 // LogProb is the Normal(loc, scale) log density of log x, minus log x.
 func (d *LogNormalDist) LogProb(x ad.V) ad.V {
-	return uvFused(d, logNormalK, positiveSupport, [4]ad.V{x, d.Loc, d.Scale}, 3)
+	return uvFused(d, &d.memo, logNormalK, positiveSupport, [4]ad.V{x, d.Loc, d.Scale}, 3)
 }
 
 // Sample draws LogNormal variates (no gradient).
@@ -456,7 +456,7 @@ func (d *GumbelDist) Name() string                    { return "Gumbel" }
 func (d *GumbelDist) Support() constraints.Constraint { return constraints.Real }
 func (d *GumbelDist) HasRSample() bool                { return true }
 
-func gumbelK(in [4]float64, need uint8) (float64, [4]float64) {
+func gumbelK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	s := in[2]
 	z := (in[0] - in[1]) / s
 	e := math.Exp(-z)
@@ -471,7 +471,7 @@ func gumbelK(in [4]float64, need uint8) (float64, [4]float64) {
 
 // LogProb is -(log scale + z + exp(-z)), z = (x-loc)/scale.
 func (d *GumbelDist) LogProb(x ad.V) ad.V {
-	return uvFused(d, gumbelK, realSupport, [4]ad.V{x, d.Loc, d.Scale}, 3)
+	return uvFused(d, &d.memo, gumbelK, realSupport, [4]ad.V{x, d.Loc, d.Scale}, 3)
 }
 
 // Sample draws Gumbel variates (no gradient).
@@ -539,7 +539,7 @@ func (d *StudentTDist) Support() constraints.Constraint { return constraints.Rea
 func (d *StudentTDist) HasRSample() bool                { return true }
 
 // in: x, df, loc, scale
-func studentTK(in [4]float64, need uint8) (float64, [4]float64) {
+func studentTK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	nu, dx, s := in[1], in[0]-in[2], in[3]
 	var g [4]float64
 	// log(1 + z²/ν) without overflow
@@ -551,7 +551,7 @@ func studentTK(in [4]float64, need uint8) (float64, [4]float64) {
 	} else {
 		l1 = 2*(math.Log(math.Abs(dx))-math.Log(s)) - math.Log(nu)
 	}
-	lp := uvLgammaDiff(0.5*nu, 0.5) - 0.5*(math.Log(nu)+uvLogPi) - math.Log(s) - 0.5*(nu+1)*l1
+	lp := m.get(0, nu, 0, studentTNorm) - math.Log(s) - 0.5*(nu+1)*l1
 	if need != 0 {
 		var gx, gs float64
 		if !big {
@@ -568,16 +568,26 @@ func studentTK(in [4]float64, need uint8) (float64, [4]float64) {
 			if !big {
 				frac = w / (1 + w)
 			}
-			g[1] = 0.5*(sp.Digamma(0.5*(nu+1))-sp.Digamma(0.5*nu)) - 0.5/nu - 0.5*l1 + 0.5*(nu+1)*frac/nu
+			g[1] = m.get(1, nu, 0, studentTDNorm) - 0.5*l1 + 0.5*(nu+1)*frac/nu
 		}
 	}
 	return lp, g
 }
 
+// studentTNorm is log Γ((ν+1)/2) - log Γ(ν/2) - ½log(νπ), and
+// studentTDNorm its derivative in ν.
+func studentTNorm(nu, _ float64) float64 {
+	return uvLgammaDiff(0.5*nu, 0.5) - 0.5*(math.Log(nu)+uvLogPi)
+}
+
+func studentTDNorm(nu, _ float64) float64 {
+	return 0.5*(sp.Digamma(0.5*(nu+1))-sp.Digamma(0.5*nu)) - 0.5/nu
+}
+
 // LogProb is log Γ((ν+1)/2) - log Γ(ν/2) - ½log(νπ) - log scale
 // - (ν+1)/2·log(1 + z²/ν).
 func (d *StudentTDist) LogProb(x ad.V) ad.V {
-	return uvFused(d, studentTK, realSupport, [4]ad.V{x, d.Df, d.Loc, d.Scale}, 4)
+	return uvFused(d, &d.memo, studentTK, realSupport, [4]ad.V{x, d.Df, d.Loc, d.Scale}, 4)
 }
 
 // Sample draws Student-t variates (no gradient).
@@ -667,7 +677,7 @@ func (d *UniformDist) Name() string                    { return "Uniform" }
 func (d *UniformDist) Support() constraints.Constraint { return &d.support }
 func (d *UniformDist) HasRSample() bool                { return true }
 
-func uniformK(in [4]float64, need uint8) (float64, [4]float64) {
+func uniformK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	x, lo, hi := in[0], in[1], in[2]
 	var g [4]float64
 	w := hi - lo
@@ -685,7 +695,7 @@ func uniformSupport(in [4]float64) bool { return in[0] >= in[1] && in[0] <= in[2
 
 // LogProb is -log(high - low) on [low, high).
 func (d *UniformDist) LogProb(x ad.V) ad.V {
-	return uvFused(d, uniformK, uniformSupport, [4]ad.V{x, d.Low, d.High}, 3)
+	return uvFused(d, &d.memo, uniformK, uniformSupport, [4]ad.V{x, d.Low, d.High}, 3)
 }
 
 // Sample draws uniform variates (no gradient).

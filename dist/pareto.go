@@ -5,7 +5,6 @@ import (
 
 	ad "github.com/gyro-ppl/gyro/autodiff"
 	"github.com/gyro-ppl/gyro/dist/constraints"
-	sp "github.com/gyro-ppl/gyro/internal/special"
 )
 
 // ParetoDist is the Pareto (type I) distribution on [Scale, ∞) with tail
@@ -45,7 +44,7 @@ func uvLogRatio(x, s float64) float64 {
 	return math.Log(x) - math.Log(s)
 }
 
-func paretoK(in [4]float64, need uint8) (float64, [4]float64) {
+func paretoK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	x, s, a := in[0], in[1], in[2]
 	var g [4]float64
 	lr := uvLogRatio(x, s)
@@ -65,7 +64,7 @@ func paretoSupport(in [4]float64) bool { return in[0] >= in[1] }
 
 // LogProb is log α + α·log(scale) - (α+1)·log x.
 func (d *ParetoDist) LogProb(x ad.V) ad.V {
-	return uvFused(d, paretoK, paretoSupport, [4]ad.V{x, d.Scale, d.Alpha}, 3)
+	return uvFused(d, &d.memo, paretoK, paretoSupport, [4]ad.V{x, d.Scale, d.Alpha}, 3)
 }
 
 // Sample draws Pareto variates (no gradient).
@@ -131,7 +130,7 @@ func (d *WeibullDist) Name() string                    { return "Weibull" }
 func (d *WeibullDist) Support() constraints.Constraint { return constraints.Positive }
 func (d *WeibullDist) HasRSample() bool                { return true }
 
-func weibullK(in [4]float64, need uint8) (float64, [4]float64) {
+func weibullK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	x, l, k := in[0], in[1], in[2]
 	var g [4]float64
 	lr := uvLogRatio(x, l)
@@ -150,7 +149,7 @@ func weibullK(in [4]float64, need uint8) (float64, [4]float64) {
 
 // LogProb is log(k/λ) + (k-1)·log(x/λ) - (x/λ)^k.
 func (d *WeibullDist) LogProb(x ad.V) ad.V {
-	return uvFused(d, weibullK, positiveSupport, [4]ad.V{x, d.Scale, d.Concentration}, 3)
+	return uvFused(d, &d.memo, weibullK, positiveSupport, [4]ad.V{x, d.Scale, d.Concentration}, 3)
 }
 
 // Sample draws Weibull variates (no gradient).
@@ -220,7 +219,7 @@ func (d *FisherSnedecorDist) Name() string                    { return "FisherSn
 func (d *FisherSnedecorDist) Support() constraints.Constraint { return constraints.Positive }
 func (d *FisherSnedecorDist) HasRSample() bool                { return true }
 
-func fisherK(in [4]float64, need uint8) (float64, [4]float64) {
+func fisherK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	x, d1, d2 := in[0], in[1], in[2]
 	a, b := 0.5*d1, 0.5*d2
 	r := d1 / d2
@@ -228,18 +227,18 @@ func fisherK(in [4]float64, need uint8) (float64, [4]float64) {
 	lu := math.Log1p(r * x)
 	lx := math.Log(x)
 	lr := math.Log(r)
-	lp := -uvLbeta(a, b) + a*lr + (a-1)*lx - (a+b)*lu
+	lp := -m.get(0, a, b, uvLbeta) + a*lr + (a-1)*lx - (a+b)*lu
 	if need&1 != 0 {
 		g[0] = (a-1)/x - (a+b)*r/(1+r*x)
 	}
 	if need&6 != 0 {
-		dab := sp.Digamma(a + b)
+		dab := m.get(1, a+b, 0, uvDigamma2)
 		u := 1 + r*x
 		if need&2 != 0 {
-			g[1] = 0.5*(dab-sp.Digamma(a)) + 0.5*lr + 0.5 + 0.5*lx - 0.5*lu - (a+b)*x/(d2*u)
+			g[1] = 0.5*(dab-m.get(2, a, 0, uvDigamma2)) + 0.5*lr + 0.5 + 0.5*lx - 0.5*lu - (a+b)*x/(d2*u)
 		}
 		if need&4 != 0 {
-			g[2] = 0.5*(dab-sp.Digamma(b)) - a/d2 - 0.5*lu + (a+b)*r*x/(d2*u)
+			g[2] = 0.5*(dab-m.get(3, b, 0, uvDigamma2)) - a/d2 - 0.5*lu + (a+b)*r*x/(d2*u)
 		}
 	}
 	return lp, g
@@ -248,7 +247,7 @@ func fisherK(in [4]float64, need uint8) (float64, [4]float64) {
 // LogProb is -log B(d1/2, d2/2) + (d1/2)·log(d1/d2) + (d1/2-1)·log x
 // - ((d1+d2)/2)·log(1 + d1·x/d2).
 func (d *FisherSnedecorDist) LogProb(x ad.V) ad.V {
-	return uvFused(d, fisherK, positiveSupport, [4]ad.V{x, d.Df1, d.Df2}, 3)
+	return uvFused(d, &d.memo, fisherK, positiveSupport, [4]ad.V{x, d.Df1, d.Df2}, 3)
 }
 
 // Sample draws F variates (no gradient).

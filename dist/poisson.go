@@ -30,11 +30,25 @@ func (d *PoissonDist) Name() string                    { return "Poisson" }
 func (d *PoissonDist) Support() constraints.Constraint { return constraints.NonNegativeInteger }
 func (d *PoissonDist) HasRSample() bool                { return false }
 
-func poissonK(in [4]float64, need uint8) (float64, [4]float64) {
+func poissonK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	k, lam := in[0], in[1]
 	var g [4]float64
-	ll := math.Log(lam)
-	lp := uvPoisLog(k, lam, ll)
+	ll := m.get(2, lam, 0, uvLog2)
+	var lp float64
+	if k < 1024 && lam > 0 {
+		// direct k·log λ - λ - log k! unless it cancels
+		t1 := 0.0
+		if k != 0 {
+			t1 = k * ll
+		}
+		lf := uvLogFact(k)
+		lp = t1 - lam - lf
+		if !(math.Abs(t1)+lam+lf <= 4*math.Abs(lp)) {
+			lp = uvPoisLog(k, lam, ll)
+		}
+	} else {
+		lp = uvPoisLog(k, lam, ll)
+	}
 	if need&1 != 0 {
 		g[0] = ll - sp.Digamma(k+1)
 	}
@@ -50,7 +64,7 @@ func poissonK(in [4]float64, need uint8) (float64, [4]float64) {
 // LogProb is k log λ - λ - log k!, in Loader's saddle-point form (accurate
 // for counts and rates in the millions).
 func (d *PoissonDist) LogProb(x ad.V) ad.V {
-	return uvFused(d, poissonK, nonNegIntSupport, [4]ad.V{x, d.Rate}, 2)
+	return uvFused(d, &d.memo, poissonK, nonNegIntSupport, [4]ad.V{x, d.Rate}, 2)
 }
 
 func poissonDraw(rng *RNG, in [4]float64) float64 { return rng.Poisson(in[0]) }
@@ -144,25 +158,36 @@ func uvNegBinomLog(k, r, p, q, logp, logq float64) float64 {
 	return uvBinomLog(r, k+r, q, p, logq, logp) - math.Log1p(k/r)
 }
 
-func negBinomK(in [4]float64, need uint8, p, q, logp, logq float64) (float64, [4]float64) {
+func negBinomK(in [4]float64, need uint8, m *uvMemo, p, q, logp, logq float64) (float64, [4]float64) {
 	k, r := in[0], in[1]
 	var g [4]float64
-	lp := uvNegBinomLog(k, r, p, q, logp, logq)
+	var lp float64
+	if r > 0 && k > 0 && k < 1024 && r < 1024 {
+		// direct log Γ(k+r) - log k! - log Γ(r) + k log p + r log q unless it cancels
+		l1, lf, lr := sp.Lgamma(k+r), uvLogFact(k), m.get(0, r, 0, uvLgamma2)
+		t1, t2 := k*logp, r*logq
+		lp = l1 - lf - lr + t1 + t2
+		if !(math.Abs(l1)+lf+math.Abs(lr)+math.Abs(t1)+math.Abs(t2) <= 4*math.Abs(lp)) {
+			lp = uvNegBinomLog(k, r, p, q, logp, logq)
+		}
+	} else {
+		lp = uvNegBinomLog(k, r, p, q, logp, logq)
+	}
 	if need&3 != 0 {
 		dkr := sp.Digamma(k + r)
 		if need&1 != 0 {
 			g[0] = dkr - sp.Digamma(k+1) + logp
 		}
 		if need&2 != 0 {
-			g[1] = dkr - sp.Digamma(r) + logq
+			g[1] = dkr - m.get(1, r, 0, uvDigamma2) + logq
 		}
 	}
 	return lp, g
 }
 
-func negBinomProbsK(in [4]float64, need uint8) (float64, [4]float64) {
+func negBinomProbsK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	p := in[2]
-	v, g := negBinomK(in, need, p, 1-p, math.Log(p), math.Log1p(-p))
+	v, g := negBinomK(in, need, m, p, 1-p, math.Log(p), math.Log1p(-p))
 	if need&4 != 0 {
 		g[2] = -in[1] / (1 - p)
 		if in[0] != 0 {
@@ -172,9 +197,9 @@ func negBinomProbsK(in [4]float64, need uint8) (float64, [4]float64) {
 	return v, g
 }
 
-func negBinomLogitsK(in [4]float64, need uint8) (float64, [4]float64) {
+func negBinomLogitsK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	p, q, lp, lq := binomLogitsTerms(in[2])
-	v, g := negBinomK(in, need, p, q, lp, lq)
+	v, g := negBinomK(in, need, m, p, q, lp, lq)
 	if need&4 != 0 {
 		g[2] = in[0]*q - in[1]*p
 	}
@@ -184,9 +209,9 @@ func negBinomLogitsK(in [4]float64, need uint8) (float64, [4]float64) {
 // LogProb is log Γ(k+r) - log Γ(r) - log k! + k log p + r log(1-p).
 func (d *NegativeBinomialDist) LogProb(x ad.V) ad.V {
 	if d.Probs.Valid() {
-		return uvFused(d, negBinomProbsK, nonNegIntSupport, [4]ad.V{x, d.TotalCount, d.Probs}, 3)
+		return uvFused(d, &d.memo, negBinomProbsK, nonNegIntSupport, [4]ad.V{x, d.TotalCount, d.Probs}, 3)
 	}
-	return uvFused(d, negBinomLogitsK, nonNegIntSupport, [4]ad.V{x, d.TotalCount, d.Logits}, 3)
+	return uvFused(d, &d.memo, negBinomLogitsK, nonNegIntSupport, [4]ad.V{x, d.TotalCount, d.Logits}, 3)
 }
 
 func negBinomDraw(rng *RNG, in [4]float64) float64 {
@@ -265,11 +290,11 @@ func (d *GammaPoissonDist) Name() string                    { return "GammaPoiss
 func (d *GammaPoissonDist) Support() constraints.Constraint { return constraints.NonNegativeInteger }
 func (d *GammaPoissonDist) HasRSample() bool                { return false }
 
-func gammaPoissonK(in [4]float64, need uint8) (float64, [4]float64) {
+func gammaPoissonK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	k, a, b := in[0], in[1], in[2]
 	l1b := math.Log1p(b)
 	logp, logq := -l1b, math.Log(b)-l1b
-	v, g := negBinomK(in, need, 1/(1+b), b/(1+b), logp, logq)
+	v, g := negBinomK(in, need, m, 1/(1+b), b/(1+b), logp, logq)
 	if need&4 != 0 {
 		g[2] = (a/b - k) / (1 + b)
 	}
@@ -279,7 +304,7 @@ func gammaPoissonK(in [4]float64, need uint8) (float64, [4]float64) {
 // LogProb is the negative-binomial mass with r = concentration and
 // p = 1/(1+rate).
 func (d *GammaPoissonDist) LogProb(x ad.V) ad.V {
-	return uvFused(d, gammaPoissonK, nonNegIntSupport, [4]ad.V{x, d.Concentration, d.Rate}, 3)
+	return uvFused(d, &d.memo, gammaPoissonK, nonNegIntSupport, [4]ad.V{x, d.Concentration, d.Rate}, 3)
 }
 
 func gammaPoissonDraw(rng *RNG, in [4]float64) float64 {

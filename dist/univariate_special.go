@@ -27,10 +27,25 @@ func uvStirlerr(n float64) float64 {
 	if n >= 10 {
 		return uvLgammaCor(n)
 	}
-	if n == 0 {
-		return 0 // by convention (only used multiplied by zero-weight terms)
+	if n == math.Trunc(n) {
+		return uvStirlerrInt[int(n)]
 	}
 	return sp.Lgamma(n+1) - (n+0.5)*math.Log(n) + n - sp.LnSqrt2Pi
+}
+
+// uvStirlerrInt holds uvStirlerr at 0..9 (computed with mpmath at 40
+// digits; 0 at n = 0 by convention).
+var uvStirlerrInt = [10]float64{
+	0.0,
+	0.08106146679532725822,
+	0.041340695955409294094,
+	0.027677925684998339149,
+	0.020790672103765093112,
+	0.016644691189821192163,
+	0.013876128823070747999,
+	0.011896709945891770095,
+	0.010411265261972096497,
+	0.0092554621827127329177,
 }
 
 // uvBd0 is x log(x/m) + m - x ≥ 0, the deviance term, accurate when x ≈ m.
@@ -83,6 +98,19 @@ func uvPoisLog(k, m, logm float64) float64 {
 	}
 	return -uvStirlerr(k) - uvBd0(k, m, logm) - 0.5*(uvLn2Pi+math.Log(k))
 }
+
+// uvPoisLogK is uvPoisLog for a k > 0 fixed across elements (a parameter):
+// stirlerr(k) + ½log(2πk) comes from the memo's slot s.
+func uvPoisLogK(k, m, logm float64, memo *uvMemo, s int) float64 {
+	if m < 1e-290 || m > 1e290 || k == 0 {
+		return uvPoisLog(k, m, logm)
+	}
+	return -memo.get(s, k, 0, uvPoisConst) - uvBd0(k, m, logm)
+}
+
+func uvPoisConst(k, _ float64) float64 { return uvStirlerr(k) + 0.5*(uvLn2Pi+math.Log(k)) }
+
+func uvLog2(x, _ float64) float64 { return math.Log(x) }
 
 // uvBinomLog is the binomial log mass of x successes in n trials (reals,
 // 0 ≤ x ≤ n) with success probability p = exp(logp), failure q = exp(logq)

@@ -5,6 +5,7 @@ import (
 
 	ad "github.com/gyro-ppl/gyro/autodiff"
 	"github.com/gyro-ppl/gyro/dist/constraints"
+	sp "github.com/gyro-ppl/gyro/internal/special"
 )
 
 // Shared machinery of the univariate distributions.
@@ -24,7 +25,7 @@ import (
 // uvKernel computes the log density at in[0] (the value) with parameters
 // in[1:], and its partial derivative with respect to in[j] for every bit j
 // set in need (other entries are ignored).
-type uvKernel func(in [4]float64, need uint8) (float64, [4]float64)
+type uvKernel func(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64)
 
 // uvSupport reports whether in[0] lies in the support given parameters
 // in[1:].
@@ -92,7 +93,7 @@ func (it *uvIter) next() {
 // uvFused applies k elementwise over the broadcast of ins[:n] (ins[0] is the
 // value), failing with *Error naming d and "value" at the first element
 // outside the support (sup may be nil), and records the result on the tape.
-func uvFused(d Distribution, k uvKernel, sup uvSupport, ins [4]ad.V, n int) ad.V {
+func uvFused(d Distribution, m *uvMemo, k uvKernel, sup uvSupport, ins [4]ad.V, n int) ad.V {
 	t := ins[0].Tape()
 	for j := 0; j < n; j++ {
 		if ins[j].Tape() != t {
@@ -121,7 +122,7 @@ func uvFused(d Distribution, k uvKernel, sup uvSupport, ins [4]ad.V, n int) ad.V
 		if sup != nil && !sup(in) {
 			uvFailSupport(d, in[0], 0)
 		}
-		lp, g := k(in, mask)
+		lp, g := k(in, mask, m)
 		res := t.Scalar(lp)
 		for j := 0; j < n; j++ {
 			if need[j] {
@@ -168,7 +169,7 @@ func uvFused(d Distribution, k uvKernel, sup uvSupport, ins [4]ad.V, n int) ad.V
 		if sup != nil && !sup(in) {
 			uvFailSupport(d, in[0], i)
 		}
-		v, g := k(in, mask)
+		v, g := k(in, mask, m)
 		lp[i] = v
 		if grad {
 			for j := 0; j < n; j++ {
@@ -397,6 +398,7 @@ var _ constraints.Constraint = (*uvBounded)(nil)
 type uvBase struct {
 	t     *ad.Tape
 	batch Shape
+	memo  uvMemo
 }
 
 // Tape is the tape the parameters are recorded on.
@@ -491,3 +493,48 @@ func uvBeta(rng *RNG, a, b float64) float64 {
 	}
 	return r
 }
+
+// uvMemo remembers the last few values of expensive functions of the
+// parameters alone (log Γ(a), log B(a, b), ψ(a), log I₀(κ), …), which a
+// kernel would otherwise recompute for every element when parameters are
+// broadcast. Each slot is keyed on its arguments, so a stale entry is never
+// returned; a distribution owns one (no locking: distributions belong to one
+// tape, one goroutine).
+type uvMemo struct {
+	key [uvMemoSlots][2]float64
+	val [uvMemoSlots]float64
+	ok  [uvMemoSlots]bool
+}
+
+const uvMemoSlots = 8
+
+// get returns f(x, y) from slot s, computing it when the slot holds other
+// arguments.
+func (m *uvMemo) get(s int, x, y float64, f func(x, y float64) float64) float64 {
+	if m.ok[s] && m.key[s][0] == x && m.key[s][1] == y {
+		return m.val[s]
+	}
+	v := f(x, y)
+	m.key[s] = [2]float64{x, y}
+	m.val[s] = v
+	m.ok[s] = true
+	return v
+}
+
+func uvLgamma2(x, _ float64) float64  { return sp.Lgamma(x) }
+func uvDigamma2(x, _ float64) float64 { return sp.Digamma(x) }
+
+// uvLogFact is log k! for integer k ≥ 0: a table below 1024, log Γ above.
+func uvLogFact(k float64) float64 {
+	if k < float64(len(uvLogFactTab)) {
+		return uvLogFactTab[int(k)]
+	}
+	return sp.Lgamma(k + 1)
+}
+
+var uvLogFactTab = func() (t [1024]float64) {
+	for i := range t {
+		t[i] = sp.Lgamma(float64(i) + 1)
+	}
+	return
+}()

@@ -33,7 +33,7 @@ func (d *VonMisesDist) Name() string                    { return "VonMises" }
 func (d *VonMisesDist) Support() constraints.Constraint { return constraints.Real }
 func (d *VonMisesDist) HasRSample() bool                { return false }
 
-func vonMisesK(in [4]float64, need uint8) (float64, [4]float64) {
+func vonMisesK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	dx, k := in[0]-in[1], in[2]
 	var g [4]float64
 	c := math.Cos(dx)
@@ -43,18 +43,21 @@ func vonMisesK(in [4]float64, need uint8) (float64, [4]float64) {
 		g[1] = k * s
 	}
 	if need&4 != 0 {
-		g[2] = c - uvI1I0(k)
+		g[2] = c - m.get(1, k, 0, uvI1I0m)
 	}
 	// κ cos(x-μ) - log(2π I₀(κ)), with log I₀ computed exactly (PyTorch uses
 	// a polynomial approximation good to about 1e-7).
-	return k*c - uvLog2PiConst - uvLogI0(k), g
+	return k*c - uvLog2PiConst - m.get(0, k, 0, uvLogI0m), g
 }
+
+func uvLogI0m(k, _ float64) float64 { return uvLogI0(k) }
+func uvI1I0m(k, _ float64) float64  { return uvI1I0(k) }
 
 const uvLog2PiConst = 1.83787706640934548356065947281123527972279494727556
 
 // LogProb is κ·cos(x - loc) - log(2π·I₀(κ)).
 func (d *VonMisesDist) LogProb(x ad.V) ad.V {
-	return uvFused(d, vonMisesK, realSupport, [4]ad.V{x, d.Loc, d.Concentration}, 3)
+	return uvFused(d, &d.memo, vonMisesK, realSupport, [4]ad.V{x, d.Loc, d.Concentration}, 3)
 }
 
 // vonMisesDraw is Best and Fisher's (1979) rejection sampler.

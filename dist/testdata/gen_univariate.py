@@ -357,6 +357,23 @@ def main():
         names=["total_count", "probs", "gate"])
     add("ZeroInflatedNegativeBinomial", zinb_l_gl, {"total_count": [5.0, 2.0], "logits": [-1.0, 3.0], "gate_logits": [0.5, -40.0]}, [0, 6],
         names=["total_count", "logits", "gate_logits"])
+    # moderate regimes over grids (the direct-formula fast paths)
+    grid = [0.05 * 1.3 ** i for i in range(24)]
+    counts = list(range(0, 31))
+    add("Gamma", gamma_, {"concentration": 2.5, "rate": 1.5}, grid)
+    add("Gamma", gamma_, {"concentration": 0.7, "rate": 3.0}, grid)
+    add("Chi2", chi2, {"df": 4.0}, grid)
+    add("InverseGamma", invgamma, {"concentration": 3.0, "rate": 2.0}, grid)
+    add("Beta", beta_, {"concentration1": 2.5, "concentration0": 0.7}, [i / 25 for i in range(1, 25)])
+    add("StudentT", studentt, {"df": 4.0, "loc": 0.5, "scale": 1.3}, [g - 3 for g in grid], names=["df", "loc", "scale"])
+    add("Poisson", pois, {"rate": 7.5}, counts)
+    add("Binomial", binom_p, {"total_count": 30.0, "probs": 0.3}, counts)
+    add("Binomial", binom_l, {"total_count": 30.0, "logits": -0.8}, counts)
+    add("NegativeBinomial", nb_p, {"total_count": 3.5, "probs": 0.4}, counts)
+    add("GammaPoisson", gammapois, {"concentration": 3.5, "rate": 0.6}, counts)
+    add("BetaBinomial", betabinom, {"concentration1": 2.5, "concentration0": 0.7, "total_count": 30.0}, counts,
+        names=["concentration1", "concentration0", "total_count"])
+    add("FisherSnedecor", fisher, {"df1": 4.0, "df2": 7.0}, grid)
     json.dump({"generator": "dist/testdata/gen_univariate.py", "mpmath": mp.__version__,
                "torch": torch.__version__ if torch is not None else None, "cases": CASES},
               sys.stdout, indent=None, separators=(",", ":"))
