@@ -176,11 +176,12 @@ type GeometricDist struct {
 
 var geometricPool = NewPool[GeometricDist]()
 
-// Geometric returns Geometric(probs); probs must lie in (0, 1].
+// Geometric returns Geometric(probs); probs must lie in [0, 1] (at 0 every
+// count has log mass -Inf, as PyTorch).
 func Geometric(probs ad.V) *GeometricDist {
 	d := geometricPool.Get(probs.Tape())
 	d.init("Geometric", probs)
-	uvCheck("Geometric", "probs", probs, func(x float64) bool { return x > 0 && x <= 1 }, "in (0, 1]")
+	uvCheck("Geometric", "probs", probs, uvUnit, "in [0, 1]")
 	d.Probs = probs
 	return d
 }

@@ -61,7 +61,9 @@ func Gamma(concentration, rate ad.V) *GammaDist {
 }
 
 func (d *GammaDist) Name() string                    { return "Gamma" }
-func (d *GammaDist) Support() constraints.Constraint { return constraints.Positive }
+// Support is [0, ∞) (PyTorch's greater_than_eq(0)): at 0 the density is
+// +Inf, rate or 0 for concentration below, at or above 1.
+func (d *GammaDist) Support() constraints.Constraint { return constraints.NonNegative }
 func (d *GammaDist) HasRSample() bool                { return true }
 
 func gammaK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
@@ -85,7 +87,7 @@ func positiveSupport(in [4]float64) bool { return in[0] > 0 }
 
 // LogProb is a·log(rate) + (a-1)·log x - rate·x - log Γ(a).
 func (d *GammaDist) LogProb(x ad.V) ad.V {
-	return uvFused(d, &d.memo, gammaK, positiveSupport, [4]ad.V{x, d.Concentration, d.Rate}, 3)
+	return uvFused(d, &d.memo, gammaK, nonNegSupport, [4]ad.V{x, d.Concentration, d.Rate}, 3)
 }
 
 // Sample draws Gamma variates (no gradient).
@@ -142,7 +144,8 @@ func Chi2(df ad.V) *Chi2Dist {
 }
 
 func (d *Chi2Dist) Name() string                    { return "Chi2" }
-func (d *Chi2Dist) Support() constraints.Constraint { return constraints.Positive }
+// Support is [0, ∞), as Gamma's.
+func (d *Chi2Dist) Support() constraints.Constraint { return constraints.NonNegative }
 func (d *Chi2Dist) HasRSample() bool                { return true }
 
 func chi2K(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
@@ -162,7 +165,7 @@ func chi2K(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 
 // LogProb is the Gamma(df/2, 1/2) log density.
 func (d *Chi2Dist) LogProb(x ad.V) ad.V {
-	return uvFused(d, &d.memo, chi2K, positiveSupport, [4]ad.V{x, d.Df}, 2)
+	return uvFused(d, &d.memo, chi2K, nonNegSupport, [4]ad.V{x, d.Df}, 2)
 }
 
 // Sample draws chi-squared variates (no gradient).

@@ -119,3 +119,36 @@ func TestUnivariateMoments(t *testing.T) {
 		}
 	}
 }
+
+// TestUnivariateBoundaries: values on the boundary of the support follow
+// PyTorch (Gamma at 0, Uniform at high, Beta at 0 and 1).
+func TestUnivariateBoundaries(t *testing.T) {
+	tp := ad.NewTape()
+	s := tp.Scalar
+	cases := []struct {
+		d    Distribution
+		x    float64
+		want float64
+	}{
+		{Gamma(s(1), s(2)), 0, math.Log(2)},
+		{Gamma(s(2), s(2)), 0, math.Inf(-1)},
+		{Gamma(s(0.5), s(2)), 0, math.Inf(1)},
+		{Chi2(s(2)), 0, -math.Ln2},
+		{Uniform(s(0), s(2)), 2, math.Inf(-1)},
+		{Uniform(s(0), s(2)), 0, -math.Ln2},
+		{Beta(s(1), s(1)), 0, 0},
+		{Beta(s(2), s(1)), 0, math.Inf(-1)},
+		{Beta(s(1), s(0.5)), 1, math.Inf(1)},
+		{Exponential(s(3)), 0, math.Log(3)},
+		{Geometric(s(1)), 0, 0},
+		{Poisson(s(0)), 0, 0},
+		{Binomial(s(5), s(1)), 5, 0},
+		{Bernoulli(s(0)), 0, 0},
+		{Bernoulli(s(0)), 1, math.Inf(-1)},
+	}
+	for _, c := range cases {
+		if got := c.d.LogProb(s(c.x)).Value(); got != c.want && !(math.Abs(got-c.want) < 1e-15) {
+			t.Errorf("%s.LogProb(%v) = %v, want %v", c.d.Name(), c.x, got, c.want)
+		}
+	}
+}
