@@ -60,7 +60,8 @@ func Gamma(concentration, rate ad.V) *GammaDist {
 	return d
 }
 
-func (d *GammaDist) Name() string                    { return "Gamma" }
+func (d *GammaDist) Name() string { return "Gamma" }
+
 // Support is [0, ∞) (PyTorch's greater_than_eq(0)): at 0 the density is
 // +Inf, rate or 0 for concentration below, at or above 1.
 func (d *GammaDist) Support() constraints.Constraint { return constraints.NonNegative }
@@ -143,7 +144,8 @@ func Chi2(df ad.V) *Chi2Dist {
 	return d
 }
 
-func (d *Chi2Dist) Name() string                    { return "Chi2" }
+func (d *Chi2Dist) Name() string { return "Chi2" }
+
 // Support is [0, ∞), as Gamma's.
 func (d *Chi2Dist) Support() constraints.Constraint { return constraints.NonNegative }
 func (d *Chi2Dist) HasRSample() bool                { return true }
