@@ -37,9 +37,14 @@ func BernoulliLogits(logits ad.V) *BernoulliDist {
 	return d
 }
 
-func (d *BernoulliDist) Name() string                    { return "Bernoulli" }
+// Name is Pyro's class name.
+func (d *BernoulliDist) Name() string { return "Bernoulli" }
+
+// Support is the set of values LogProb accepts.
 func (d *BernoulliDist) Support() constraints.Constraint { return constraints.Boolean }
-func (d *BernoulliDist) HasRSample() bool                { return false }
+
+// HasRSample reports whether RSample is available.
+func (d *BernoulliDist) HasRSample() bool { return false }
 
 // ProbsV is P(value = 1), computed from Logits when those were given.
 func (d *BernoulliDist) ProbsV() ad.V {
@@ -133,7 +138,10 @@ func (d *BernoulliDist) RSample(rng *RNG, sampleShape ...int) ad.V {
 	return ad.V{}
 }
 
+// Mean is the mean, batch-shaped.
 func (d *BernoulliDist) Mean() ad.V { return d.expand(d.ProbsV()) }
+
+// Variance is the variance, batch-shaped.
 func (d *BernoulliDist) Variance() ad.V {
 	t := d.t
 	p := d.ProbsV()
@@ -195,9 +203,14 @@ func GeometricLogits(logits ad.V) *GeometricDist {
 	return d
 }
 
-func (d *GeometricDist) Name() string                    { return "Geometric" }
+// Name is Pyro's class name.
+func (d *GeometricDist) Name() string { return "Geometric" }
+
+// Support is the set of values LogProb accepts.
 func (d *GeometricDist) Support() constraints.Constraint { return constraints.NonNegativeInteger }
-func (d *GeometricDist) HasRSample() bool                { return false }
+
+// HasRSample reports whether RSample is available.
+func (d *GeometricDist) HasRSample() bool { return false }
 
 // ProbsV is the success probability.
 func (d *GeometricDist) ProbsV() ad.V {

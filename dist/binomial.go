@@ -47,9 +47,14 @@ func (d *BinomialDist) setSupport() {
 	d.support = uvBounded{name: "integer_interval(lower_bound=0, upper_bound=total_count)", discrete: true, hi: d.TotalCount, loK: 0}
 }
 
-func (d *BinomialDist) Name() string                    { return "Binomial" }
+// Name is Pyro's class name.
+func (d *BinomialDist) Name() string { return "Binomial" }
+
+// Support is the set of values LogProb accepts.
 func (d *BinomialDist) Support() constraints.Constraint { return &d.support }
-func (d *BinomialDist) HasRSample() bool                { return false }
+
+// HasRSample reports whether RSample is available.
+func (d *BinomialDist) HasRSample() bool { return false }
 
 // ProbsV is the success probability.
 func (d *BinomialDist) ProbsV() ad.V {
@@ -215,9 +220,14 @@ func BetaBinomial(concentration1, concentration0, totalCount ad.V) *BetaBinomial
 	return d
 }
 
-func (d *BetaBinomialDist) Name() string                    { return "BetaBinomial" }
+// Name is Pyro's class name.
+func (d *BetaBinomialDist) Name() string { return "BetaBinomial" }
+
+// Support is the set of values LogProb accepts.
 func (d *BetaBinomialDist) Support() constraints.Constraint { return &d.support }
-func (d *BetaBinomialDist) HasRSample() bool                { return false }
+
+// HasRSample reports whether RSample is available.
+func (d *BetaBinomialDist) HasRSample() bool { return false }
 
 // in: k, a (c1), b (c0), n
 func betaBinomialK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {

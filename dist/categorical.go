@@ -75,9 +75,14 @@ func (d *CategoricalDist) initParam(p ad.V, name string) {
 	d.support = uvBounded{name: "integer_interval(lower_bound=0, upper_bound=K-1)", discrete: true, loK: 0, hiK: float64(d.k - 1)}
 }
 
-func (d *CategoricalDist) Name() string                    { return "Categorical" }
+// Name is Pyro's class name.
+func (d *CategoricalDist) Name() string { return "Categorical" }
+
+// Support is the set of values LogProb accepts.
 func (d *CategoricalDist) Support() constraints.Constraint { return &d.support }
-func (d *CategoricalDist) HasRSample() bool                { return false }
+
+// HasRSample reports whether RSample is available.
+func (d *CategoricalDist) HasRSample() bool { return false }
 
 // NumCategories is K.
 func (d *CategoricalDist) NumCategories() int { return d.k }
@@ -267,7 +272,9 @@ func (d *CategoricalDist) RSample(rng *RNG, sampleShape ...int) ad.V {
 }
 
 // Mean and Variance are NaN (undefined for categories), as PyTorch.
-func (d *CategoricalDist) Mean() ad.V     { return d.full(math.NaN()) }
+func (d *CategoricalDist) Mean() ad.V { return d.full(math.NaN()) }
+
+// Variance is the variance, batch-shaped.
 func (d *CategoricalDist) Variance() ad.V { return d.full(math.NaN()) }
 
 // Entropy is -Σ p_j log p_j per batch row.

@@ -54,12 +54,17 @@ func Delta(v, logDensity ad.V, eventDim int) *DeltaDist {
 	return d
 }
 
-func (d *DeltaDist) Name() string      { return "Delta" }
+// Name is Pyro's class name.
+func (d *DeltaDist) Name() string { return "Delta" }
+
+// EventShape is the event shape.
 func (d *DeltaDist) EventShape() []int { return d.event.Slice() }
 
 // Support is the reals (every value is scored; values other than V get -Inf).
 func (d *DeltaDist) Support() constraints.Constraint { return constraints.Real }
-func (d *DeltaDist) HasRSample() bool                { return true }
+
+// HasRSample reports whether RSample is available.
+func (d *DeltaDist) HasRSample() bool { return true }
 
 // LogProb is LogDensity where every element of the event equals V, -Inf
 // otherwise; shape sample + batch.
@@ -116,6 +121,7 @@ func (d *DeltaDist) RSample(rng *RNG, sampleShape ...int) ad.V {
 	return d.t.Expand(d.V, s...)
 }
 
+// Mean is the mean, batch-shaped.
 func (d *DeltaDist) Mean() ad.V { return d.V }
 
 // Variance is zero.
@@ -156,10 +162,17 @@ func Unit(logFactor ad.V) *UnitDist {
 	return d
 }
 
-func (d *UnitDist) Name() string                    { return "Unit" }
-func (d *UnitDist) EventShape() []int               { return unitEvent[:] }
+// Name is Pyro's class name.
+func (d *UnitDist) Name() string { return "Unit" }
+
+// EventShape is the event shape.
+func (d *UnitDist) EventShape() []int { return unitEvent[:] }
+
+// Support is the set of values LogProb accepts.
 func (d *UnitDist) Support() constraints.Constraint { return constraints.Real }
-func (d *UnitDist) HasRSample() bool                { return true }
+
+// HasRSample reports whether RSample is available.
+func (d *UnitDist) HasRSample() bool { return true }
 
 // LogProb is LogFactor broadcast to broadcast(batch, value.shape[:-1]).
 func (d *UnitDist) LogProb(x ad.V) ad.V {
@@ -186,7 +199,9 @@ func (d *UnitDist) Sample(rng *RNG, sampleShape ...int) ad.V {
 func (d *UnitDist) RSample(rng *RNG, sampleShape ...int) ad.V { return d.Sample(rng, sampleShape...) }
 
 // Mean and Variance are empty values of shape batch + (0,).
-func (d *UnitDist) Mean() ad.V     { return d.Sample(nil) }
+func (d *UnitDist) Mean() ad.V { return d.Sample(nil) }
+
+// Variance is the variance, batch-shaped.
 func (d *UnitDist) Variance() ad.V { return d.Sample(nil) }
 
 // Expand broadcasts LogFactor to batchShape.

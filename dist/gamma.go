@@ -60,12 +60,15 @@ func Gamma(concentration, rate ad.V) *GammaDist {
 	return d
 }
 
+// Name is Pyro's class name.
 func (d *GammaDist) Name() string { return "Gamma" }
 
 // Support is [0, ∞) (PyTorch's greater_than_eq(0)): at 0 the density is
 // +Inf, rate or 0 for concentration below, at or above 1.
 func (d *GammaDist) Support() constraints.Constraint { return constraints.NonNegative }
-func (d *GammaDist) HasRSample() bool                { return true }
+
+// HasRSample reports whether RSample is available.
+func (d *GammaDist) HasRSample() bool { return true }
 
 func gammaK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	x, a, b := in[0], in[1], in[2]
@@ -105,7 +108,10 @@ func (d *GammaDist) RSample(rng *RNG, sampleShape ...int) ad.V {
 	return t.Div(z, d.Rate)
 }
 
+// Mean is the mean, batch-shaped.
 func (d *GammaDist) Mean() ad.V { return d.expand(d.t.Div(d.Concentration, d.Rate)) }
+
+// Variance is the variance, batch-shaped.
 func (d *GammaDist) Variance() ad.V {
 	t := d.t
 	return d.expand(t.Div(d.Concentration, t.Square(d.Rate)))
@@ -144,11 +150,14 @@ func Chi2(df ad.V) *Chi2Dist {
 	return d
 }
 
+// Name is Pyro's class name.
 func (d *Chi2Dist) Name() string { return "Chi2" }
 
 // Support is [0, ∞), as Gamma's.
 func (d *Chi2Dist) Support() constraints.Constraint { return constraints.NonNegative }
-func (d *Chi2Dist) HasRSample() bool                { return true }
+
+// HasRSample reports whether RSample is available.
+func (d *Chi2Dist) HasRSample() bool { return true }
 
 func chi2K(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	x, df := in[0], in[1]
@@ -182,7 +191,10 @@ func (d *Chi2Dist) RSample(rng *RNG, sampleShape ...int) ad.V {
 	return t.MulConst(z, 2)
 }
 
-func (d *Chi2Dist) Mean() ad.V     { return d.expand(d.Df) }
+// Mean is the mean, batch-shaped.
+func (d *Chi2Dist) Mean() ad.V { return d.expand(d.Df) }
+
+// Variance is the variance, batch-shaped.
 func (d *Chi2Dist) Variance() ad.V { return d.expand(d.t.MulConst(d.Df, 2)) }
 
 // Entropy is that of Gamma(df/2, 1/2).
@@ -217,9 +229,14 @@ func Exponential(rate ad.V) *ExponentialDist {
 	return d
 }
 
-func (d *ExponentialDist) Name() string                    { return "Exponential" }
+// Name is Pyro's class name.
+func (d *ExponentialDist) Name() string { return "Exponential" }
+
+// Support is the set of values LogProb accepts.
 func (d *ExponentialDist) Support() constraints.Constraint { return constraints.NonNegative }
-func (d *ExponentialDist) HasRSample() bool                { return true }
+
+// HasRSample reports whether RSample is available.
+func (d *ExponentialDist) HasRSample() bool { return true }
 
 func exponentialK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	x, r := in[0], in[1]
@@ -254,7 +271,10 @@ func (d *ExponentialDist) RSample(rng *RNG, sampleShape ...int) ad.V {
 	return t.Div(e, d.Rate)
 }
 
+// Mean is the mean, batch-shaped.
 func (d *ExponentialDist) Mean() ad.V { return d.expand(d.t.Reciprocal(d.Rate)) }
+
+// Variance is the variance, batch-shaped.
 func (d *ExponentialDist) Variance() ad.V {
 	t := d.t
 	return d.expand(t.Reciprocal(t.Square(d.Rate)))
@@ -290,9 +310,14 @@ func InverseGamma(concentration, rate ad.V) *InverseGammaDist {
 	return d
 }
 
-func (d *InverseGammaDist) Name() string                    { return "InverseGamma" }
+// Name is Pyro's class name.
+func (d *InverseGammaDist) Name() string { return "InverseGamma" }
+
+// Support is the set of values LogProb accepts.
 func (d *InverseGammaDist) Support() constraints.Constraint { return constraints.Positive }
-func (d *InverseGammaDist) HasRSample() bool                { return true }
+
+// HasRSample reports whether RSample is available.
+func (d *InverseGammaDist) HasRSample() bool { return true }
 
 func inverseGammaK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	y, a, b := in[0], in[1], in[2]
@@ -401,9 +426,14 @@ func Beta(concentration1, concentration0 ad.V) *BetaDist {
 	return d
 }
 
-func (d *BetaDist) Name() string                    { return "Beta" }
+// Name is Pyro's class name.
+func (d *BetaDist) Name() string { return "Beta" }
+
+// Support is the set of values LogProb accepts.
 func (d *BetaDist) Support() constraints.Constraint { return constraints.UnitInterval }
-func (d *BetaDist) HasRSample() bool                { return true }
+
+// HasRSample reports whether RSample is available.
+func (d *BetaDist) HasRSample() bool { return true }
 
 func betaK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	x, a, b := in[0], in[1], in[2]

@@ -55,9 +55,14 @@ func Cauchy(loc, scale ad.V) *CauchyDist {
 	return d
 }
 
-func (d *CauchyDist) Name() string                    { return "Cauchy" }
+// Name is Pyro's class name.
+func (d *CauchyDist) Name() string { return "Cauchy" }
+
+// Support is the set of values LogProb accepts.
 func (d *CauchyDist) Support() constraints.Constraint { return constraints.Real }
-func (d *CauchyDist) HasRSample() bool                { return true }
+
+// HasRSample reports whether RSample is available.
+func (d *CauchyDist) HasRSample() bool { return true }
 
 // cauchyCore returns -log(1+z²) - log s and its partials in x and s.
 func cauchyCore(dx, s float64, need bool) (float64, float64, float64) {
@@ -105,7 +110,9 @@ func (d *CauchyDist) RSample(rng *RNG, sampleShape ...int) ad.V {
 }
 
 // Mean and Variance are NaN and +Inf (undefined), as PyTorch.
-func (d *CauchyDist) Mean() ad.V     { return d.full(math.NaN()) }
+func (d *CauchyDist) Mean() ad.V { return d.full(math.NaN()) }
+
+// Variance is the variance, batch-shaped.
 func (d *CauchyDist) Variance() ad.V { return d.full(math.Inf(1)) }
 
 // Entropy is log(4π·scale).
@@ -139,9 +146,14 @@ func HalfCauchy(scale ad.V) *HalfCauchyDist {
 	return d
 }
 
-func (d *HalfCauchyDist) Name() string                    { return "HalfCauchy" }
+// Name is Pyro's class name.
+func (d *HalfCauchyDist) Name() string { return "HalfCauchy" }
+
+// Support is the set of values LogProb accepts.
 func (d *HalfCauchyDist) Support() constraints.Constraint { return constraints.NonNegative }
-func (d *HalfCauchyDist) HasRSample() bool                { return true }
+
+// HasRSample reports whether RSample is available.
+func (d *HalfCauchyDist) HasRSample() bool { return true }
 
 func halfCauchyK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	var g [4]float64
@@ -172,7 +184,9 @@ func (d *HalfCauchyDist) RSample(rng *RNG, sampleShape ...int) ad.V {
 }
 
 // Mean and Variance are +Inf, as PyTorch.
-func (d *HalfCauchyDist) Mean() ad.V     { return d.full(math.Inf(1)) }
+func (d *HalfCauchyDist) Mean() ad.V { return d.full(math.Inf(1)) }
+
+// Variance is the variance, batch-shaped.
 func (d *HalfCauchyDist) Variance() ad.V { return d.full(math.Inf(1)) }
 
 // Entropy is log(2π·scale).
@@ -205,9 +219,14 @@ func HalfNormal(scale ad.V) *HalfNormalDist {
 	return d
 }
 
-func (d *HalfNormalDist) Name() string                    { return "HalfNormal" }
+// Name is Pyro's class name.
+func (d *HalfNormalDist) Name() string { return "HalfNormal" }
+
+// Support is the set of values LogProb accepts.
 func (d *HalfNormalDist) Support() constraints.Constraint { return constraints.NonNegative }
-func (d *HalfNormalDist) HasRSample() bool                { return true }
+
+// HasRSample reports whether RSample is available.
+func (d *HalfNormalDist) HasRSample() bool { return true }
 
 func halfNormalK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	x, s := in[0], in[1]
@@ -282,9 +301,14 @@ func Laplace(loc, scale ad.V) *LaplaceDist {
 	return d
 }
 
-func (d *LaplaceDist) Name() string                    { return "Laplace" }
+// Name is Pyro's class name.
+func (d *LaplaceDist) Name() string { return "Laplace" }
+
+// Support is the set of values LogProb accepts.
 func (d *LaplaceDist) Support() constraints.Constraint { return constraints.Real }
-func (d *LaplaceDist) HasRSample() bool                { return true }
+
+// HasRSample reports whether RSample is available.
+func (d *LaplaceDist) HasRSample() bool { return true }
 
 func laplaceK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	dx, s := in[0]-in[1], in[2]
@@ -329,6 +353,7 @@ func (d *LaplaceDist) RSample(rng *RNG, sampleShape ...int) ad.V {
 	return t.Add(d.Loc, t.Mul(d.Scale, e))
 }
 
+// Mean is the mean, batch-shaped.
 func (d *LaplaceDist) Mean() ad.V { return d.expand(d.Loc) }
 
 // Variance is 2·scale².
@@ -370,9 +395,14 @@ func LogNormal(loc, scale ad.V) *LogNormalDist {
 	return d
 }
 
-func (d *LogNormalDist) Name() string                    { return "LogNormal" }
+// Name is Pyro's class name.
+func (d *LogNormalDist) Name() string { return "LogNormal" }
+
+// Support is the set of values LogProb accepts.
 func (d *LogNormalDist) Support() constraints.Constraint { return constraints.Positive }
-func (d *LogNormalDist) HasRSample() bool                { return true }
+
+// HasRSample reports whether RSample is available.
+func (d *LogNormalDist) HasRSample() bool { return true }
 
 func logNormalK(in [4]float64, need uint8, _ *uvMemo) (float64, [4]float64) {
 	x, mu, s := in[0], in[1], in[2]
@@ -452,9 +482,14 @@ func Gumbel(loc, scale ad.V) *GumbelDist {
 	return d
 }
 
-func (d *GumbelDist) Name() string                    { return "Gumbel" }
+// Name is Pyro's class name.
+func (d *GumbelDist) Name() string { return "Gumbel" }
+
+// Support is the set of values LogProb accepts.
 func (d *GumbelDist) Support() constraints.Constraint { return constraints.Real }
-func (d *GumbelDist) HasRSample() bool                { return true }
+
+// HasRSample reports whether RSample is available.
+func (d *GumbelDist) HasRSample() bool { return true }
 
 func gumbelK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	s := in[2]
@@ -534,9 +569,14 @@ func StudentT(df, loc, scale ad.V) *StudentTDist {
 	return d
 }
 
-func (d *StudentTDist) Name() string                    { return "StudentT" }
+// Name is Pyro's class name.
+func (d *StudentTDist) Name() string { return "StudentT" }
+
+// Support is the set of values LogProb accepts.
 func (d *StudentTDist) Support() constraints.Constraint { return constraints.Real }
-func (d *StudentTDist) HasRSample() bool                { return true }
+
+// HasRSample reports whether RSample is available.
+func (d *StudentTDist) HasRSample() bool { return true }
 
 // in: x, df, loc, scale
 func studentTK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
@@ -673,9 +713,14 @@ func Uniform(low, high ad.V) *UniformDist {
 	return d
 }
 
-func (d *UniformDist) Name() string                    { return "Uniform" }
+// Name is Pyro's class name.
+func (d *UniformDist) Name() string { return "Uniform" }
+
+// Support is the set of values LogProb accepts.
 func (d *UniformDist) Support() constraints.Constraint { return &d.support }
-func (d *UniformDist) HasRSample() bool                { return true }
+
+// HasRSample reports whether RSample is available.
+func (d *UniformDist) HasRSample() bool { return true }
 
 func uniformK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	x, lo, hi := in[0], in[1], in[2]

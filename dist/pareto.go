@@ -28,9 +28,14 @@ func Pareto(scale, alpha ad.V) *ParetoDist {
 	return d
 }
 
-func (d *ParetoDist) Name() string                    { return "Pareto" }
+// Name is Pyro's class name.
+func (d *ParetoDist) Name() string { return "Pareto" }
+
+// Support is the set of values LogProb accepts.
 func (d *ParetoDist) Support() constraints.Constraint { return &d.support }
-func (d *ParetoDist) HasRSample() bool                { return true }
+
+// HasRSample reports whether RSample is available.
+func (d *ParetoDist) HasRSample() bool { return true }
 
 // uvLogRatio is log(x/s), accurate when x ≈ s and safe from overflow.
 func uvLogRatio(x, s float64) float64 {
@@ -126,9 +131,14 @@ func Weibull(scale, concentration ad.V) *WeibullDist {
 	return d
 }
 
-func (d *WeibullDist) Name() string                    { return "Weibull" }
+// Name is Pyro's class name.
+func (d *WeibullDist) Name() string { return "Weibull" }
+
+// Support is the set of values LogProb accepts.
 func (d *WeibullDist) Support() constraints.Constraint { return constraints.Positive }
-func (d *WeibullDist) HasRSample() bool                { return true }
+
+// HasRSample reports whether RSample is available.
+func (d *WeibullDist) HasRSample() bool { return true }
 
 func weibullK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	x, l, k := in[0], in[1], in[2]
@@ -215,9 +225,14 @@ func FisherSnedecor(df1, df2 ad.V) *FisherSnedecorDist {
 	return d
 }
 
-func (d *FisherSnedecorDist) Name() string                    { return "FisherSnedecor" }
+// Name is Pyro's class name.
+func (d *FisherSnedecorDist) Name() string { return "FisherSnedecor" }
+
+// Support is the set of values LogProb accepts.
 func (d *FisherSnedecorDist) Support() constraints.Constraint { return constraints.Positive }
-func (d *FisherSnedecorDist) HasRSample() bool                { return true }
+
+// HasRSample reports whether RSample is available.
+func (d *FisherSnedecorDist) HasRSample() bool { return true }
 
 func fisherK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	x, d1, d2 := in[0], in[1], in[2]

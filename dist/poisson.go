@@ -26,9 +26,14 @@ func Poisson(rate ad.V) *PoissonDist {
 	return d
 }
 
-func (d *PoissonDist) Name() string                    { return "Poisson" }
+// Name is Pyro's class name.
+func (d *PoissonDist) Name() string { return "Poisson" }
+
+// Support is the set of values LogProb accepts.
 func (d *PoissonDist) Support() constraints.Constraint { return constraints.NonNegativeInteger }
-func (d *PoissonDist) HasRSample() bool                { return false }
+
+// HasRSample reports whether RSample is available.
+func (d *PoissonDist) HasRSample() bool { return false }
 
 func poissonK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	k, lam := in[0], in[1]
@@ -80,7 +85,10 @@ func (d *PoissonDist) RSample(rng *RNG, sampleShape ...int) ad.V {
 	return ad.V{}
 }
 
-func (d *PoissonDist) Mean() ad.V     { return d.expand(d.Rate) }
+// Mean is the mean, batch-shaped.
+func (d *PoissonDist) Mean() ad.V { return d.expand(d.Rate) }
+
+// Variance is the variance, batch-shaped.
 func (d *PoissonDist) Variance() ad.V { return d.expand(d.Rate) }
 
 // Expand broadcasts the rate to batchShape.
@@ -121,10 +129,15 @@ func NegativeBinomialLogits(totalCount, logits ad.V) *NegativeBinomialDist {
 	return d
 }
 
+// Name is Pyro's class name.
 func (d *NegativeBinomialDist) Name() string { return "NegativeBinomial" }
+
+// Support is the set of values LogProb accepts.
 func (d *NegativeBinomialDist) Support() constraints.Constraint {
 	return constraints.NonNegativeInteger
 }
+
+// HasRSample reports whether RSample is available.
 func (d *NegativeBinomialDist) HasRSample() bool { return false }
 
 // ProbsV is the success probability.
@@ -286,9 +299,14 @@ func GammaPoisson(concentration, rate ad.V) *GammaPoissonDist {
 	return d
 }
 
-func (d *GammaPoissonDist) Name() string                    { return "GammaPoisson" }
+// Name is Pyro's class name.
+func (d *GammaPoissonDist) Name() string { return "GammaPoisson" }
+
+// Support is the set of values LogProb accepts.
 func (d *GammaPoissonDist) Support() constraints.Constraint { return constraints.NonNegativeInteger }
-func (d *GammaPoissonDist) HasRSample() bool                { return false }
+
+// HasRSample reports whether RSample is available.
+func (d *GammaPoissonDist) HasRSample() bool { return false }
 
 func gammaPoissonK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	k, a, b := in[0], in[1], in[2]

@@ -325,6 +325,7 @@ type uvBounded struct {
 	hiOpen   bool
 }
 
+// Name is Pyro's class name.
 func (c *uvBounded) Name() string     { return c.name }
 func (c *uvBounded) IsDiscrete() bool { return c.discrete }
 func (c *uvBounded) EventDim() int    { return 0 }

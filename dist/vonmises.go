@@ -29,9 +29,14 @@ func VonMises(loc, concentration ad.V) *VonMisesDist {
 	return d
 }
 
-func (d *VonMisesDist) Name() string                    { return "VonMises" }
+// Name is Pyro's class name.
+func (d *VonMisesDist) Name() string { return "VonMises" }
+
+// Support is the set of values LogProb accepts.
 func (d *VonMisesDist) Support() constraints.Constraint { return constraints.Real }
-func (d *VonMisesDist) HasRSample() bool                { return false }
+
+// HasRSample reports whether RSample is available.
+func (d *VonMisesDist) HasRSample() bool { return false }
 
 func vonMisesK(in [4]float64, need uint8, m *uvMemo) (float64, [4]float64) {
 	dx, k := in[0]-in[1], in[2]

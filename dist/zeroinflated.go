@@ -96,9 +96,14 @@ func ZeroInflatedNegativeBinomialLogits(nb *NegativeBinomialDist, gateLogits ad.
 	return newZeroInflated("ZeroInflatedNegativeBinomial", nb, gateLogits, true)
 }
 
-func (d *ZeroInflatedDist) Name() string                    { return d.name }
+// Name is Pyro's class name.
+func (d *ZeroInflatedDist) Name() string { return d.name }
+
+// Support is the set of values LogProb accepts.
 func (d *ZeroInflatedDist) Support() constraints.Constraint { return d.Base.Support() }
-func (d *ZeroInflatedDist) HasRSample() bool                { return false }
+
+// HasRSample reports whether RSample is available.
+func (d *ZeroInflatedDist) HasRSample() bool { return false }
 
 // GateV is the zero-inflation probability.
 func (d *ZeroInflatedDist) GateV() ad.V {
