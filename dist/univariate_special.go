@@ -96,8 +96,23 @@ func uvPoisLog(k, m, logm float64) float64 {
 		// no cancellation to protect against: the k log m term dominates
 		return k*logm - m - sp.Lgamma(k+1)
 	}
-	return -uvStirlerr(k) - uvBd0(k, m, logm) - 0.5*(uvLn2Pi+math.Log(k))
+	return -uvStirlerr(k) - uvBd0(k, m, logm) - 0.5*(uvLn2Pi+uvLogInt(k))
 }
+
+// uvLogInt is log k, from a table for integers below 1024.
+func uvLogInt(k float64) float64 {
+	if k < float64(len(uvLogTab)) && k == math.Trunc(k) {
+		return uvLogTab[int(k)]
+	}
+	return math.Log(k)
+}
+
+var uvLogTab = func() (t [1024]float64) {
+	for i := range t {
+		t[i] = math.Log(float64(i))
+	}
+	return
+}()
 
 // uvPoisLogK is uvPoisLog for a k > 0 fixed across elements (a parameter):
 // stirlerr(k) + ½log(2πk) comes from the memo's slot s.
