@@ -305,16 +305,22 @@ func (t *Tape) backBinaryTensor(nd, na, nb *node, ga, gb bool) {
 			}
 		case opMul:
 			for i := range dst {
-				dst[i] += g[i] * y[i]
+				if g[i] != 0 {
+					dst[i] += g[i] * y[i]
+				}
 			}
 		case opDiv:
 			for i := range dst {
-				dst[i] += g[i] / y[i]
+				if g[i] != 0 {
+					dst[i] += g[i] / y[i]
+				}
 			}
 		default:
 			for i := range dst {
-				dx, _ := binaryD(op, x[i], y[i], z[i])
-				dst[i] += g[i] * dx
+				if g[i] != 0 {
+					dx, _ := binaryD(op, x[i], y[i], z[i])
+					dst[i] += g[i] * dx
+				}
 			}
 		}
 		if !fullA {
@@ -340,12 +346,16 @@ func (t *Tape) backBinaryTensor(nd, na, nb *node, ga, gb bool) {
 			}
 		case opMul:
 			for i := range dst {
-				dst[i] += g[i] * x[i]
+				if g[i] != 0 {
+					dst[i] += g[i] * x[i]
+				}
 			}
 		default:
 			for i := range dst {
-				_, dy := binaryD(op, x[i], y[i], z[i])
-				dst[i] += g[i] * dy
+				if g[i] != 0 {
+					_, dy := binaryD(op, x[i], y[i], z[i])
+					dst[i] += g[i] * dy
+				}
 			}
 		}
 		if !fullB {

@@ -115,6 +115,9 @@ func (t *Tape) backNormalLogProb(nd *node) {
 			clear(dst)
 		}
 		for i := range dst {
+			if g[i] == 0 {
+				continue
+			}
 			z := (xs[i] - ls[i]) / ss[i]
 			if scaleTerm {
 				dst[i] += g[i] * (z*z - 1) / ss[i]

@@ -294,7 +294,10 @@ func (t *Tape) backUnary(nd *node) {
 }
 
 // backUnaryTensor is backUnary's tensor path, kept out of line so that the
-// scalar path runs with a small stack frame.
+// scalar path runs with a small stack frame. Elements whose adjoint is zero
+// are skipped wherever the local derivative can be infinite, so that a
+// masked-out element (Where) whose value is ±Inf or NaN cannot turn into a
+// NaN gradient through 0·Inf.
 func (t *Tape) backUnaryTensor(nd, na *node, op Op, k, k2 float64) {
 	a := nd.a
 	g := t.adj[nd.off : nd.off+nd.size]
@@ -308,15 +311,21 @@ func (t *Tape) backUnaryTensor(nd, na *node, op Op, k, k2 float64) {
 		}
 	case opExp:
 		for i := range gx {
-			gx[i] += g[i] * y[i]
+			if g[i] != 0 {
+				gx[i] += g[i] * y[i]
+			}
 		}
 	case opLog:
 		for i := range gx {
-			gx[i] += g[i] / x[i]
+			if g[i] != 0 {
+				gx[i] += g[i] / x[i]
+			}
 		}
 	case opSquare:
 		for i := range gx {
-			gx[i] += 2 * g[i] * x[i]
+			if g[i] != 0 {
+				gx[i] += 2 * g[i] * x[i]
+			}
 		}
 	case opMulConst:
 		asm.DaxpyUnitary(k, g, gx)
@@ -347,7 +356,9 @@ func (t *Tape) backUnaryTensor(nd, na *node, op Op, k, k2 float64) {
 		t.scratchReset()
 	default:
 		for i := range gx {
-			gx[i] += g[i] * unaryD(op, k, k2, x[i], y[i])
+			if g[i] != 0 {
+				gx[i] += g[i] * unaryD(op, k, k2, x[i], y[i])
+			}
 		}
 	}
 }
