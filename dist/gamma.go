@@ -96,7 +96,9 @@ func (d *GammaDist) LogProb(x ad.V) ad.V {
 
 // Sample draws Gamma variates (no gradient).
 func (d *GammaDist) Sample(rng *RNG, sampleShape ...int) ad.V {
-	return d.t.Detach(d.RSample(rng, sampleShape...))
+	// the same draw with detached parameters: no implicit-gradient work
+	t := d.t
+	return Gamma(t.Detach(d.Concentration), t.Detach(d.Rate)).RSample(rng, sampleShape...)
 }
 
 // RSample draws Gamma(a, 1)/rate with implicit reparameterization: the
@@ -181,7 +183,9 @@ func (d *Chi2Dist) LogProb(x ad.V) ad.V {
 
 // Sample draws chi-squared variates (no gradient).
 func (d *Chi2Dist) Sample(rng *RNG, sampleShape ...int) ad.V {
-	return d.t.Detach(d.RSample(rng, sampleShape...))
+	// the same draw with detached parameters: no implicit-gradient work
+	t := d.t
+	return Chi2(t.Detach(d.Df)).RSample(rng, sampleShape...)
 }
 
 // RSample draws 2·Gamma(df/2, 1), pathwise differentiable in df.
@@ -349,7 +353,9 @@ func (d *InverseGammaDist) LogProb(x ad.V) ad.V {
 
 // Sample draws 1/Gamma variates (no gradient).
 func (d *InverseGammaDist) Sample(rng *RNG, sampleShape ...int) ad.V {
-	return d.t.Detach(d.RSample(rng, sampleShape...))
+	// the same draw with detached parameters: no implicit-gradient work
+	t := d.t
+	return InverseGamma(t.Detach(d.Concentration), t.Detach(d.Rate)).RSample(rng, sampleShape...)
 }
 
 // RSample draws rate/Gamma(a, 1), pathwise differentiable.
@@ -463,7 +469,9 @@ func (d *BetaDist) LogProb(x ad.V) ad.V {
 
 // Sample draws Beta variates (no gradient).
 func (d *BetaDist) Sample(rng *RNG, sampleShape ...int) ad.V {
-	return d.t.Detach(d.RSample(rng, sampleShape...))
+	// the same draw with detached parameters: no implicit-gradient work
+	t := d.t
+	return Beta(t.Detach(d.Concentration1), t.Detach(d.Concentration0)).RSample(rng, sampleShape...)
 }
 
 // RSample draws X/(X+Y) = sigmoid(log X - log Y) with X ~ Gamma(c1),

@@ -84,7 +84,17 @@ func uvStdGammaDraw(rng *RNG, in [4]float64) float64 { return rng.Gamma(in[0]) }
 // batch, differentiable in alpha through the implicit reparameterization
 // gradient.
 func uvStandardGammaR(t *ad.Tape, rng *RNG, sampleShape, batch []int, alpha ad.V, _ int) ad.V {
-	z := uvDraw(t, rng, sampleShape, batch, [4]ad.V{alpha}, 1, uvStdGammaDraw)
+	var z ad.V
+	var buf [ad.MaxDims]int
+	if shape := uvSampleShape(&buf, sampleShape, batch); alpha.Size() == 1 && len(shape) > 0 && alpha.Data()[0] >= 1 {
+		// one shape for every draw: the RNG's bulk sampler (only for alpha ≥ 1:
+		// its alpha < 1 branch currently allocates a scratch block per call)
+		a := alpha.Data()[0]
+		z = t.Const(shape, nil)
+		rng.FillGamma(z.Data(), a)
+	} else {
+		z = uvDraw(t, rng, sampleShape, batch, [4]ad.V{alpha}, 1, uvStdGammaDraw)
+	}
 	if !alpha.RequiresGrad() {
 		return z
 	}

@@ -632,7 +632,9 @@ func (d *StudentTDist) LogProb(x ad.V) ad.V {
 
 // Sample draws Student-t variates (no gradient).
 func (d *StudentTDist) Sample(rng *RNG, sampleShape ...int) ad.V {
-	return d.t.Detach(d.RSample(rng, sampleShape...))
+	// the same draw with detached parameters: no implicit-gradient work
+	t := d.t
+	return StudentT(t.Detach(d.Df), t.Detach(d.Loc), t.Detach(d.Scale)).RSample(rng, sampleShape...)
 }
 
 // RSample draws loc + scale·ε/√(Z/df) with ε ~ N(0, 1) and Z ~ Chi2(df)

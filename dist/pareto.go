@@ -267,7 +267,9 @@ func (d *FisherSnedecorDist) LogProb(x ad.V) ad.V {
 
 // Sample draws F variates (no gradient).
 func (d *FisherSnedecorDist) Sample(rng *RNG, sampleShape ...int) ad.V {
-	return d.t.Detach(d.RSample(rng, sampleShape...))
+	// the same draw with detached parameters: no implicit-gradient work
+	t := d.t
+	return FisherSnedecor(t.Detach(d.Df1), t.Detach(d.Df2)).RSample(rng, sampleShape...)
 }
 
 // RSample draws (G1/(d1/2))/(G2/(d2/2)) with G_i ~ Gamma(d_i/2, 1), pathwise

@@ -25,6 +25,8 @@ var uvAllocCases = []struct {
 	{"GammaPoisson", []float64{1, 0, 3}, func(t *ad.Tape, p [3]ad.V) Distribution { return GammaPoisson(p[1], p[2]) }},
 	{"Categorical", []float64{0, 2, 1}, func(t *ad.Tape, p [3]ad.V) Distribution { return CategoricalLogits(p[0]) }},
 	{"Gamma", []float64{0.5, 1, 2}, func(t *ad.Tape, p [3]ad.V) Distribution { return Gamma(p[1], p[2]) }},
+	{"GammaScalar", []float64{0.5, 1, 2}, func(t *ad.Tape, p [3]ad.V) Distribution { return Gamma(t.Index(p[1], 2), t.Index(p[2], 0)) }},
+	{"GammaScalarSmall", []float64{0.5, 1, 2}, func(t *ad.Tape, p [3]ad.V) Distribution { return Gamma(t.Index(p[1], 1), t.Index(p[2], 0)) }},
 	{"Chi2", []float64{0.5, 1, 2}, func(t *ad.Tape, p [3]ad.V) Distribution { return Chi2(p[1]) }},
 	{"Exponential", []float64{0.5, 1, 2}, func(t *ad.Tape, p [3]ad.V) Distribution { return Exponential(p[1]) }},
 	{"InverseGamma", []float64{0.5, 1, 2}, func(t *ad.Tape, p [3]ad.V) Distribution { return InverseGamma(p[1], p[2]) }},
