@@ -152,3 +152,23 @@ func TestUnivariateBoundaries(t *testing.T) {
 		}
 	}
 }
+
+// TestUnivariateExpand: Expand gives the new batch shape, and the expanded
+// distribution scores like the original.
+func TestUnivariateExpand(t *testing.T) {
+	for _, c := range uvSampleCases {
+		tp := ad.NewTape()
+		d := uvMake(t, tp, c.name, c.params)
+		want := append([]int{4}, d.BatchShape()...)
+		e := d.Expand(want...)
+		uvEqualShape(t, c.name+" Expand", e.BatchShape(), want)
+		x := d.Sample(NewRNG(1))
+		a, b := d.LogProb(x).Data()[0], e.LogProb(x).Data()
+		for _, v := range b {
+			if v != a {
+				t.Errorf("%s: expanded log_prob %v, original %v", c.name, v, a)
+				break
+			}
+		}
+	}
+}
