@@ -1,0 +1,315 @@
+package dist
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"sync"
+
+	ad "github.com/gyro-ppl/gyro/autodiff"
+)
+
+// KLFunc computes KL(p‖q) for one pair of distribution types, batch-shaped
+// (the broadcast of p's and q's batch shapes) and differentiable in both
+// distributions' parameters. It may panic with *Error or *autodiff.Error on
+// invalid input; KL converts those into errors.
+type KLFunc func(p, q Distribution) ad.V
+
+type klKey struct{ p, q string }
+
+var (
+	klMu       sync.RWMutex
+	klRegistry = map[klKey]KLFunc{}
+)
+
+// AnyDistribution as the qName of RegisterKL matches every q (Pyro's
+// register_kl(Delta, Distribution)). An exact pair takes precedence.
+const AnyDistribution = "*"
+
+// RegisterKL adds the analytic KL divergence for distributions named pName
+// and qName (their Name(), Pyro's class names), replacing any earlier
+// registration of the pair (as torch's register_kl lets a later, more
+// specific registration win).
+func RegisterKL(pName, qName string, fn KLFunc) {
+	if fn == nil {
+		panic("dist: RegisterKL: nil function for " + pName + ", " + qName)
+	}
+	klMu.Lock()
+	defer klMu.Unlock()
+	klRegistry[klKey{pName, qName}] = fn
+}
+
+// KLPairs lists the registered pairs as "P‖Q", sorted.
+func KLPairs() []string {
+	klMu.RLock()
+	defer klMu.RUnlock()
+	out := make([]string, 0, len(klRegistry))
+	for k := range klRegistry {
+		out = append(out, k.p+"‖"+k.q)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// KL returns the Kullback–Leibler divergence KL(p‖q) = E_p[log p - log q]
+// in closed form, with batch shape the broadcast of p's and q's (PyTorch's
+// kl_divergence), recorded on p's tape and differentiable in both. It
+// returns an error naming the pair when no closed form is registered, when
+// the two are on different tapes, or when the inputs are invalid
+// (mismatched event shapes, …). +Inf is a valid result (q has no mass
+// where p does).
+func KL(p, q Distribution) (ad.V, error) {
+	if p == nil || q == nil {
+		return ad.V{}, fmt.Errorf("dist: KL: nil distribution")
+	}
+	if p.Tape() != q.Tape() {
+		return ad.V{}, fmt.Errorf("dist: KL(%s‖%s): the distributions are recorded on different tapes", p.Name(), q.Name())
+	}
+	pn, qn := p.Name(), q.Name()
+	klMu.RLock()
+	fn, ok := klRegistry[klKey{pn, qn}]
+	if !ok {
+		fn, ok = klRegistry[klKey{pn, AnyDistribution}]
+	}
+	klMu.RUnlock()
+	if !ok {
+		return ad.V{}, fmt.Errorf("dist: KL(%s‖%s): no closed-form KL divergence is registered for this pair", pn, qn)
+	}
+	var out ad.V
+	if err := Catch(func() { out = fn(p, q) }); err != nil {
+		return ad.V{}, err
+	}
+	return out, nil
+}
+
+func init() {
+	RegisterKL("Normal", "Normal", klNormalNormal)
+	RegisterKL("MultivariateNormal", "MultivariateNormal", klMVNMVN)
+	RegisterKL("Gamma", "Gamma", klGammaGamma)
+	RegisterKL("Beta", "Beta", klBetaBeta)
+	RegisterKL("Dirichlet", "Dirichlet", klDirichletDirichlet)
+	RegisterKL("Bernoulli", "Bernoulli", klBernoulliBernoulli)
+	RegisterKL("Categorical", "Categorical", klCategoricalCategorical)
+	RegisterKL("Exponential", "Exponential", klExponentialExponential)
+	RegisterKL("Independent", "Independent", klIndependentIndependent)
+	RegisterKL("Delta", AnyDistribution, klDelta)
+}
+
+// klBatch broadcasts v to the broadcast of p's and q's batch shapes.
+func klBatch(name string, v ad.V, p, q Distribution) ad.V {
+	s := BroadcastShapes(name, p.BatchShape(), q.BatchShape())
+	if shapesEqual(v.Shape(), s.Slice()) {
+		return v
+	}
+	return v.Tape().Expand(v, s.Slice()...)
+}
+
+func shapesEqual(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func klCheckEvents(name string, p, q Distribution) {
+	pe, qe := p.EventShape(), q.EventShape()
+	if !shapesEqual(pe, qe) {
+		Fail(name, "", "event shapes %v and %v differ", append([]int(nil), pe...), append([]int(nil), qe...))
+	}
+}
+
+// KL(N(μp, σp)‖N(μq, σq)) = ½(r + ((μp-μq)/σq)² - 1 - log r), r = (σp/σq)².
+func klNormalNormal(p, q Distribution) ad.V {
+	a, b := p.(*NormalDist), q.(*NormalDist)
+	t := a.Tape()
+	r := t.Square(t.Div(a.Scale, b.Scale))
+	d := t.Square(t.Div(t.Sub(a.Loc, b.Loc), b.Scale))
+	kl := t.MulConst(t.Sub(t.AddConst(t.Add(r, d), -1), t.Log(r)), 0.5)
+	return klBatch("KL(Normal‖Normal)", kl, p, q)
+}
+
+// KL between multivariate normals with Cholesky factors Lp, Lq:
+// Σ log diag Lq - Σ log diag Lp + ½(‖Lq⁻¹Lp‖²_F + ‖Lq⁻¹(μq-μp)‖² - n).
+func klMVNMVN(p, q Distribution) ad.V {
+	a, b := p.(*MultivariateNormalDist), q.(*MultivariateNormalDist)
+	klCheckEvents("KL(MultivariateNormal‖MultivariateNormal)", p, q)
+	t := a.Tape()
+	n := a.EventShape()[0]
+	half := t.Sub(t.SumLogDiag(b.ScaleTril), t.SumLogDiag(a.ScaleTril))
+	m := t.TriangularSolve(b.ScaleTril, a.ScaleTril, false, false)
+	tr := t.SumAxes(t.Square(m), false, -1, -2)
+	diff := t.Sub(b.Loc, a.Loc)
+	ds := diff.Shape()
+	var buf [ad.MaxDims]int
+	k := copy(buf[:], ds)
+	buf[k] = 1
+	z := t.TriangularSolve(b.ScaleTril, t.Reshape(diff, buf[:k+1]...), false, false)
+	maha := t.SumAxes(t.Square(z), false, -1, -2)
+	kl := t.Add(half, t.MulConst(t.AddConst(t.Add(tr, maha), -float64(n)), 0.5))
+	return klBatch("KL(MultivariateNormal‖MultivariateNormal)", kl, p, q)
+}
+
+// KL(Gamma(αp, βp)‖Gamma(αq, βq)) = αq log(βp/βq) + lnΓ(αq) - lnΓ(αp) +
+// (αp-αq)ψ(αp) + (βq-βp)αp/βp.
+func klGammaGamma(p, q Distribution) ad.V {
+	a, b := p.(*GammaDist), q.(*GammaDist)
+	t := a.Tape()
+	t1 := t.Mul(b.Concentration, t.Log(t.Div(a.Rate, b.Rate)))
+	t2 := t.Sub(t.Lgamma(b.Concentration), t.Lgamma(a.Concentration))
+	t3 := t.Mul(t.Sub(a.Concentration, b.Concentration), t.Digamma(a.Concentration))
+	t4 := t.Mul(t.Sub(b.Rate, a.Rate), t.Div(a.Concentration, a.Rate))
+	return klBatch("KL(Gamma‖Gamma)", t.Add(t.Add(t1, t2), t.Add(t3, t4)), p, q)
+}
+
+// KL(Beta‖Beta), as PyTorch: log-beta-function differences plus digamma
+// terms.
+func klBetaBeta(p, q Distribution) ad.V {
+	a, b := p.(*BetaDist), q.(*BetaDist)
+	t := a.Tape()
+	sp := t.Add(a.Concentration1, a.Concentration0)
+	sq := t.Add(b.Concentration1, b.Concentration0)
+	t1 := t.Add(t.Add(t.Lgamma(b.Concentration1), t.Lgamma(b.Concentration0)), t.Lgamma(sp))
+	t2 := t.Add(t.Add(t.Lgamma(a.Concentration1), t.Lgamma(a.Concentration0)), t.Lgamma(sq))
+	t3 := t.Mul(t.Sub(a.Concentration1, b.Concentration1), t.Digamma(a.Concentration1))
+	t4 := t.Mul(t.Sub(a.Concentration0, b.Concentration0), t.Digamma(a.Concentration0))
+	t5 := t.Mul(t.Sub(sq, sp), t.Digamma(sp))
+	kl := t.Add(t.Add(t.Sub(t1, t2), t.Add(t3, t4)), t5)
+	return klBatch("KL(Beta‖Beta)", kl, p, q)
+}
+
+// KL(Dirichlet(αp)‖Dirichlet(αq)) = lnΓ(Σαp) - lnΓ(Σαq) - Σ(lnΓ(αp) -
+// lnΓ(αq)) + Σ(αp-αq)(ψ(αp) - ψ(Σαp)).
+func klDirichletDirichlet(p, q Distribution) ad.V {
+	a, b := p.(*DirichletDist), q.(*DirichletDist)
+	klCheckEvents("KL(Dirichlet‖Dirichlet)", p, q)
+	t := a.Tape()
+	ap, aq := a.Concentration, b.Concentration
+	sp := t.SumAxis(ap, -1, true)
+	sq := t.SumAxis(aq, -1, true)
+	t1 := t.Sub(t.Lgamma(sp), t.Lgamma(sq))
+	t2 := t.SumAxis(t.Sub(t.Lgamma(ap), t.Lgamma(aq)), -1, true)
+	t34 := t.SumAxis(t.Mul(t.Sub(ap, aq), t.Sub(t.Digamma(ap), t.Digamma(sp))), -1, true)
+	kl := t.Add(t.Sub(t1, t2), t34)
+	ks := kl.Shape()
+	return klBatch("KL(Dirichlet‖Dirichlet)", t.Reshape(kl, ks[:len(ks)-1]...), p, q)
+}
+
+// maskOf records a constant 0/1 mask of the broadcast shape with 1
+// where pred holds for the element of v (broadcast).
+func maskOf(t *ad.Tape, v ad.V, shape []int, pred func(float64) bool) (ad.V, bool) {
+	e := t.Expand(v, shape...)
+	m := t.Const(shape, nil)
+	md, ed := m.Data(), e.Data()
+	any := false
+	for i, x := range ed {
+		if pred(x) {
+			md[i] = 1
+			any = true
+		}
+	}
+	return m, any
+}
+
+// KL(Bernoulli(p)‖Bernoulli(q)) = p·log(p/q) + (1-p)·log((1-p)/(1-q)),
+// through the logits; +Inf where q puts no mass where p does and 0·log 0 =
+// 0 (as PyTorch).
+func klBernoulliBernoulli(p, q Distribution) ad.V {
+	a, b := p.(*BernoulliDist), q.(*BernoulliDist)
+	t := a.Tape()
+	pp, lp := a.ProbsV(), a.LogitsV()
+	qp, lq := b.ProbsV(), b.LogitsV()
+	s := BroadcastShapes("KL(Bernoulli‖Bernoulli)", a.BatchShape(), b.BatchShape())
+	sh := s.Slice()
+	t1 := t.Mul(pp, t.Sub(t.Softplus(t.Neg(lq)), t.Softplus(t.Neg(lp))))
+	t2 := t.Mul(t.AddConst(t.Neg(pp), 1), t.Sub(t.Softplus(lq), t.Softplus(lp)))
+	t1 = t.Expand(t1, sh...)
+	t2 = t.Expand(t2, sh...)
+	inf, zero := t.Scalar(math.Inf(1)), t.Scalar(0)
+	if m, ok := maskOf(t, qp, sh, func(x float64) bool { return x == 0 }); ok {
+		t1 = t.Where(m, inf, t1)
+	}
+	if m, ok := maskOf(t, pp, sh, func(x float64) bool { return x == 0 }); ok {
+		t1 = t.Where(m, zero, t1)
+	}
+	if m, ok := maskOf(t, qp, sh, func(x float64) bool { return x == 1 }); ok {
+		t2 = t.Where(m, inf, t2)
+	}
+	if m, ok := maskOf(t, pp, sh, func(x float64) bool { return x == 1 }); ok {
+		t2 = t.Where(m, zero, t2)
+	}
+	return t.Add(t1, t2)
+}
+
+// catLogits returns the normalized logits of a Categorical.
+func catLogits(d *CategoricalDist) ad.V {
+	t := d.Tape()
+	if d.Logits.Valid() {
+		return t.Sub(d.Logits, t.LogSumExpAxis(d.Logits, -1, true))
+	}
+	return t.Sub(t.Log(d.Probs), t.Log(t.SumAxis(d.Probs, -1, true)))
+}
+
+// KL(Categorical(p)‖Categorical(q)) = Σ p (log p - log q); +Inf where q
+// has a zero that p does not, and 0·log 0 = 0 (as PyTorch).
+func klCategoricalCategorical(p, q Distribution) ad.V {
+	a, b := p.(*CategoricalDist), q.(*CategoricalDist)
+	if a.NumCategories() != b.NumCategories() {
+		Fail("KL(Categorical‖Categorical)", "", "numbers of categories differ (%d and %d)", a.NumCategories(), b.NumCategories())
+	}
+	t := a.Tape()
+	lp, lq := catLogits(a), catLogits(b)
+	pp := t.Exp(lp)
+	s := BroadcastShapes("KL(Categorical‖Categorical)", a.BatchShape(), b.BatchShape())
+	var buf [ad.MaxDims]int
+	k := copy(buf[:], s.Slice())
+	buf[k] = a.NumCategories()
+	sh := buf[:k+1]
+	v := t.Expand(t.Mul(pp, t.Sub(lp, lq)), sh...)
+	if m, ok := maskOf(t, lq, sh, func(x float64) bool { return math.IsInf(x, -1) }); ok {
+		v = t.Where(m, t.Scalar(math.Inf(1)), v)
+	}
+	if m, ok := maskOf(t, lp, sh, func(x float64) bool { return math.IsInf(x, -1) }); ok {
+		v = t.Where(m, t.Scalar(0), v)
+	}
+	return t.SumAxis(v, -1, false)
+}
+
+// KL(Exp(λp)‖Exp(λq)) = λq/λp - 1 - log(λq/λp).
+func klExponentialExponential(p, q Distribution) ad.V {
+	a, b := p.(*ExponentialDist), q.(*ExponentialDist)
+	t := a.Tape()
+	r := t.Div(b.Rate, a.Rate)
+	return klBatch("KL(Exponential‖Exponential)", t.Sub(t.AddConst(r, -1), t.Log(r)), p, q)
+}
+
+// KL between Independent distributions, as Pyro: the shared reinterpreted
+// dimensions are summed after the KL of the bases (each keeping its
+// remaining reinterpreted dimensions).
+func klIndependentIndependent(p, q Distribution) ad.V {
+	a, b := p.(*IndependentDist), q.(*IndependentDist)
+	shared := min(a.ReinterpretedBatchNdims, b.ReinterpretedBatchNdims)
+	pb, qb := a.Base, b.Base
+	if n := a.ReinterpretedBatchNdims - shared; n > 0 {
+		pb = Independent(a.Base, n)
+	}
+	if n := b.ReinterpretedBatchNdims - shared; n > 0 {
+		qb = Independent(b.Base, n)
+	}
+	kl, err := KL(pb, qb)
+	if err != nil {
+		panic(&Error{Dist: "KL(Independent‖Independent)", Msg: err.Error()})
+	}
+	return mvSumRightmost("KL(Independent‖Independent)", a.Tape(), kl, shared)
+}
+
+// KL(Delta(v)‖q) = -q.log_prob(v) (Pyro's convention: the Delta's own
+// log_density is not included).
+func klDelta(p, q Distribution) ad.V {
+	d := p.(*DeltaDist)
+	return q.Tape().Neg(q.LogProb(d.V))
+}
