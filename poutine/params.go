@@ -12,18 +12,22 @@ import (
 
 	ad "github.com/gyro-ppl/gyro/autodiff"
 	"github.com/gyro-ppl/gyro/dist/constraints"
+	"github.com/gyro-ppl/gyro/dist/transforms"
 	"github.com/gyro-ppl/gyro/tensor"
 )
 
-// ParamEntry is one named parameter: its shape and its value. Only
-// unconstrained (real) parameters are supported until the transforms layer
-// provides BijectTo; a constrained Param is an error that says so.
+// ParamEntry is one named parameter. It is stored unconstrained: Data (of
+// shape Shape) is mapped onto Constraint by Transform (BijectTo of the
+// constraint) whenever the parameter is used, as Pyro's param store does.
+// Optimizers update Data from Grad, the gradient with respect to Data.
 type ParamEntry struct {
 	Name       string
-	Shape      []int
+	Shape      []int     // unconstrained shape
 	Data       []float64 // unconstrained value (row-major)
 	Grad       []float64 // gradient buffer for optimizers
 	Constraint constraints.Constraint
+	Transform  transforms.Transform
+	CShape     []int // constrained shape
 }
 
 // ParamStore holds named parameters (Pyro's ParamStoreDict). It is owned
@@ -56,18 +60,48 @@ func (ps *ParamStore) Names() []string {
 // Entries returns the parameters in creation order (aliases the store).
 func (ps *ParamStore) Entries() []*ParamEntry { return ps.entries }
 
-// Set creates or replaces the parameter name with a copy of value.
+// Set creates or replaces the unconstrained (real) parameter name with a
+// copy of value.
 func (ps *ParamStore) Set(name string, value *tensor.Dense) error {
+	return ps.SetConstrained(name, value, constraints.Real)
+}
+
+// SetConstrained creates or replaces the parameter name with a copy of
+// value, which must lie in constraint c; it is stored unconstrained
+// through transforms.BijectTo(c).
+func (ps *ParamStore) SetConstrained(name string, value *tensor.Dense, c constraints.Constraint) error {
 	if value == nil {
 		return &Error{Site: name, Msg: "param store: nil value"}
 	}
-	c := value.Contiguous()
-	for i, x := range c.Data() {
+	if c == nil {
+		c = constraints.Real
+	}
+	cv := value.Contiguous()
+	for i, x := range cv.Data() {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return &Error{Site: name, Msg: fmt.Sprintf("param store: value has %v at flat index %d", x, i)}
 		}
 	}
-	e := &ParamEntry{Name: name, Shape: append([]int(nil), c.Shape()...), Data: append([]float64(nil), c.Data()...), Constraint: constraints.Real}
+	tf, err := transforms.BijectTo(c)
+	if err != nil {
+		return &Error{Site: name, Msg: "param store: " + err.Error()}
+	}
+	e := &ParamEntry{Name: name, Constraint: c, Transform: tf, CShape: append([]int{}, cv.Shape()...)}
+	if c == constraints.Real {
+		e.Shape = append([]int{}, cv.Shape()...)
+		e.Data = append([]float64(nil), cv.Data()...)
+	} else {
+		if ok, i := c.Check(cv.Data(), cv.Shape()); !ok {
+			return &Error{Site: name, Msg: fmt.Sprintf("param store: value %v (flat index %d) is outside the constraint %s", cv.Data()[i], i, c.Name())}
+		}
+		var u ad.V
+		t := ad.NewTape()
+		if err := Catch(func() { u = tf.Inverse(t.Const(cv.Shape(), cv.Data())) }); err != nil {
+			return &Error{Site: name, Msg: "param store: " + err.Error()}
+		}
+		e.Shape = append([]int{}, u.Shape()...)
+		e.Data = append([]float64(nil), u.Data()...)
+	}
 	e.Grad = make([]float64, len(e.Data))
 	if i, ok := ps.index[name]; ok {
 		ps.entries[i] = e
@@ -76,6 +110,23 @@ func (ps *ParamStore) Set(name string, value *tensor.Dense) error {
 	ps.index[name] = len(ps.entries)
 	ps.entries = append(ps.entries, e)
 	return nil
+}
+
+// Value returns a copy of the parameter's constrained value.
+func (ps *ParamStore) Value(name string) (*tensor.Dense, error) {
+	e := ps.Get(name)
+	if e == nil {
+		return nil, &Error{Site: name, Msg: "param store: no such parameter"}
+	}
+	if e.Constraint == constraints.Real {
+		return tensor.New(append([]int{}, e.Shape...), append([]float64(nil), e.Data...)), nil
+	}
+	t := ad.NewTape()
+	var y ad.V
+	if err := Catch(func() { y = e.Transform.Forward(t.Const(e.Shape, e.Data)) }); err != nil {
+		return nil, &Error{Site: name, Msg: err.Error()}
+	}
+	return tensor.New(append([]int{}, y.Shape()...), append([]float64(nil), y.Data()...)), nil
 }
 
 // Delete removes the parameter name (no-op when absent).
@@ -97,31 +148,76 @@ func (ps *ParamStore) Clear() {
 	clear(ps.index)
 }
 
+// ParamOption configures Param (Pyro's constraint= and event_dim=).
+type ParamOption struct {
+	c        constraints.Constraint
+	eventDim int
+	hasEvent bool
+}
+
+// WithConstraint makes a new parameter constrained to c (stored
+// unconstrained through BijectTo(c)). As in Pyro, the constraint of a
+// parameter already in the store is kept.
+func WithConstraint(c constraints.Constraint) ParamOption { return ParamOption{c: c} }
+
+// WithEventDim sets the param site's event_dim.
+func WithEventDim(n int) ParamOption { return ParamOption{eventDim: n, hasEvent: true} }
+
 // Param is Pyro's pyro.param: the named parameter from the runtime's store,
-// created from init on first use. It is recorded on the tape as a leaf that
-// gradients flow to (Msg.Unconstrained of the param site) and sent through
-// the handler stack as a "param" message.
-func (r *Runtime) Param(name string, init *tensor.Dense) ad.V {
+// created from init (a constrained value) on first use. Its unconstrained
+// value is recorded on the tape as a leaf that gradients flow to
+// (Msg.Unconstrained of the param site, and Runtime.ParamUses), mapped onto
+// its constraint, and sent through the handler stack as a "param" message.
+func (r *Runtime) Param(name string, init *tensor.Dense, opts ...ParamOption) ad.V {
 	e := r.Params.Get(name)
+	var c constraints.Constraint
+	eventDim, hasEvent := 0, false
+	for _, o := range opts {
+		if o.c != nil {
+			c = o.c
+		}
+		if o.hasEvent {
+			eventDim, hasEvent = o.eventDim, true
+		}
+	}
 	if e == nil {
 		if init == nil {
 			failSite(name, "param: not in the param store and no initial value given")
 		}
-		if err := r.Params.Set(name, init); err != nil {
+		if err := r.Params.SetConstrained(name, init, c); err != nil {
 			panic(err)
 		}
 		e = r.Params.Get(name)
 	}
 	leaf := r.Tape.Param(e.Shape, e.Data)
 	r.paramLog = append(r.paramLog, ParamUse{Entry: e, Leaf: leaf})
+	value := leaf
+	if e.Constraint != constraints.Real {
+		value = e.Transform.Forward(leaf)
+	}
 	m := r.NewMsg()
 	m.Type = TypeParam
 	m.Name = name
-	m.Value = leaf
+	m.Value = value
 	m.Unconstrained = leaf
 	m.Constraint = e.Constraint
+	if hasEvent {
+		m.EventDim = eventDim
+	} else {
+		m.EventDim = len(e.CShape)
+	}
 	r.Apply(m)
 	return m.Value
+}
+
+// ParamLazy is Param with a lazily built initial value: init runs only when
+// the store lacks the parameter, so a warmed-up model allocates nothing.
+func (r *Runtime) ParamLazy(name string, init func() *tensor.Dense, opts ...ParamOption) ad.V {
+	var v *tensor.Dense
+	if r.Params.Get(name) == nil {
+		v = init()
+	}
+	return r.Param(name, v, opts...)
 }
 
 // ---------------------------------------------------------------------------
@@ -189,6 +285,20 @@ func (ps *ParamStore) constraintsJSON() string {
 	b, _ := json.Marshal(m)
 	return string(b)
 }
+
+// constraintByName maps the constraint names Save writes back to
+// constraints (those with a bijection and no parameters).
+var constraintByName = func() map[string]constraints.Constraint {
+	m := map[string]constraints.Constraint{}
+	for _, c := range []constraints.Constraint{constraints.Real, constraints.Positive, constraints.NonNegative,
+		constraints.SoftplusPositive, constraints.UnitInterval, constraints.Simplex, constraints.OrderedVector,
+		constraints.PositiveOrderedVector, constraints.LowerCholesky, constraints.SoftplusLowerCholesky,
+		constraints.UnitLowerCholesky, constraints.CorrCholesky, constraints.PositiveDefinite, constraints.CorrMatrix,
+		constraints.RealVector} {
+		m[c.Name()] = c
+	}
+	return m
+}()
 
 func nonNil(s []int) []int {
 	if s == nil {
@@ -263,6 +373,18 @@ func (ps *ParamStore) Load(path string) error {
 		}
 		items = append(items, item{name, inf})
 	}
+	cons := map[string]string{}
+	if meta, ok := header["__metadata__"]; ok {
+		var md map[string]string
+		if err := json.Unmarshal(meta, &md); err != nil {
+			return bad("corrupt __metadata__: %v", err)
+		}
+		if cj, ok := md["constraints"]; ok {
+			if err := json.Unmarshal([]byte(cj), &cons); err != nil {
+				return bad("corrupt constraints metadata: %v", err)
+			}
+		}
+	}
 	sort.Slice(items, func(i, j int) bool { return items[i].inf.Offsets[0] < items[j].inf.Offsets[0] })
 	fresh := NewParamStore()
 	for _, it := range items {
@@ -270,10 +392,29 @@ func (ps *ParamStore) Load(path string) error {
 		vals := make([]float64, len(b)/8)
 		for i := range vals {
 			vals[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
+			if math.IsNaN(vals[i]) || math.IsInf(vals[i], 0) {
+				return bad("entry %q has %v at flat index %d", it.name, vals[i], i)
+			}
 		}
-		if err := fresh.Set(it.name, tensor.New(it.inf.Shape, vals)); err != nil {
-			return bad("%v", err)
+		c := constraints.Real
+		if name, ok := cons[it.name]; ok {
+			c = constraintByName[name]
+			if c == nil {
+				return bad("entry %q has constraint %q, which this version cannot restore", it.name, name)
+			}
 		}
+		tf, err := transforms.BijectTo(c)
+		if err != nil {
+			return bad("entry %q: %v", it.name, err)
+		}
+		cs, err := tf.ForwardShape(it.inf.Shape)
+		if err != nil {
+			return bad("entry %q: %v", it.name, err)
+		}
+		e := &ParamEntry{Name: it.name, Shape: append([]int{}, it.inf.Shape...), Data: vals, Grad: make([]float64, len(vals)),
+			Constraint: c, Transform: tf, CShape: append([]int{}, cs.Slice()...)}
+		fresh.index[it.name] = len(fresh.entries)
+		fresh.entries = append(fresh.entries, e)
 	}
 	ps.entries, ps.index = fresh.entries, fresh.index
 	return nil

@@ -10,6 +10,7 @@ import (
 
 	ad "github.com/gyro-ppl/gyro/autodiff"
 	"github.com/gyro-ppl/gyro/dist"
+	"github.com/gyro-ppl/gyro/dist/constraints"
 	"github.com/gyro-ppl/gyro/tensor"
 )
 
@@ -365,5 +366,40 @@ func BenchmarkChainTraceReplayCondition(b *testing.B) {
 		guideTracer.Get(r)
 		tr, _ := model.Get(r)
 		tr.LogProbSum(r.Tape, nil)
+	}
+}
+
+func TestConstrainedParam(t *testing.T) {
+	r := NewRuntime(1)
+	r.Reset()
+	v := r.Param("s", tensor.New([]int{2}, []float64{0.5, 3}), WithConstraint(constraints.Positive))
+	if d := v.Data(); math.Abs(d[0]-0.5) > 1e-15 || math.Abs(d[1]-3) > 1e-15 {
+		t.Fatalf("constrained value %v", d)
+	}
+	e := r.Params.Get("s")
+	if math.Abs(e.Data[0]-math.Log(0.5)) > 1e-15 {
+		t.Fatalf("stored unconstrained %v", e.Data)
+	}
+	// gradient reaches the unconstrained leaf: d/du exp(u) = exp(u)
+	r.Backward(r.Sum(v))
+	g := r.ParamUses()[0].Leaf.Grad()
+	if math.Abs(g[1]-3) > 1e-12 {
+		t.Fatalf("gradient %v", g)
+	}
+	if err := r.Params.SetConstrained("bad", tensor.New(nil, []float64{-1}), constraints.Positive); err == nil {
+		t.Fatal("value outside the constraint accepted")
+	}
+	// save/load keeps the constraint
+	path := filepath.Join(t.TempDir(), "p.safetensors")
+	if err := r.Params.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	ps := NewParamStore()
+	if err := ps.Load(path); err != nil {
+		t.Fatal(err)
+	}
+	val, err := ps.Value("s")
+	if err != nil || math.Abs(val.Data()[1]-3) > 1e-12 || ps.Get("s").Constraint != constraints.Positive {
+		t.Fatalf("loaded %v %v", val, err)
 	}
 }
