@@ -424,3 +424,117 @@ func shapeEq(a, b []int) bool {
 }
 
 func cpShape(s []int) []int { return append([]int(nil), s...) }
+
+// ParticlePlateName is the name of the plate that VectorizedImportanceWeights
+// (and PsisDiagnostic) wraps the model and guide in, as Pyro's.
+const ParticlePlateName = "num_particles_vectorized"
+
+// VectorizedImportanceWeights is Pyro's vectorized_importance_weights: it
+// draws numSamples particles in one pass by running guide and model (the
+// model replayed against the guide) inside a vectorized plate of size
+// numSamples at dimension −(maxPlateNesting+1), left of every plate of the
+// model, and returns each particle's log importance weight
+//
+//	log w_p = Σ_model sites log p_p − Σ_guide sites log q_p,
+//
+// where each site's batch-shaped log density (Site.LogProb, scaled and
+// masked) is summed over every dimension except the particle one (a site
+// whose log density does not vary along it adds its whole sum to every
+// particle). A nil guide proposes from the prior, as Importance.
+//
+// The model and guide must be vectorized (every batch dimension declared
+// by a plate, at most maxPlateNesting of them nested) and have static
+// structure. A site whose log density has dimensions left of the particle
+// plate is an error that names it. The traces are those of the single
+// vectorized run, valid until r is Reset; r is Reset first.
+func VectorizedImportanceWeights(r *poutine.Runtime, model, guide poutine.Model, numSamples, maxPlateNesting int) (logWeights []float64, modelTrace, guideTrace *poutine.Trace, err error) {
+	switch {
+	case r == nil || model == nil:
+		return nil, nil, nil, errors.New("infer: VectorizedImportanceWeights: nil runtime or model")
+	case numSamples <= 0:
+		return nil, nil, nil, fmt.Errorf("infer: VectorizedImportanceWeights: num_samples must be positive, got %d", numSamples)
+	case maxPlateNesting < 0 || maxPlateNesting >= poutine.MaxPlates:
+		return nil, nil, nil, fmt.Errorf("infer: VectorizedImportanceWeights: max_plate_nesting must be in [0, %d], got %d", poutine.MaxPlates-1, maxPlateNesting)
+	}
+	if guide == nil {
+		guide = priorGuide(model)
+	}
+	dim := -(maxPlateNesting + 1)
+	vectorize := func(fn poutine.Model) poutine.Model {
+		return func(r *poutine.Runtime) {
+			r.Plate(ParticlePlateName, numSamples, func([]int) { fn(r) }, poutine.Dim(dim))
+		}
+	}
+	gt := poutine.TraceOf(vectorize(guide))
+	mt := poutine.TraceOf(poutine.Replay(vectorize(model), gt.Trace()))
+	lw := make([]float64, numSamples)
+	r.Reset()
+	err = poutine.Catch(func() {
+		gtr, err := gt.Get(r)
+		if err != nil {
+			panic(err)
+		}
+		mtr, err := mt.Get(r)
+		if err != nil {
+			panic(err)
+		}
+		checkProposal(mtr, gtr)
+		mtr.ComputeLogProb(nil)
+		gtr.ComputeLogProb(nil)
+		for _, s := range mtr.Sites() {
+			addPerParticle(lw, s, 1, maxPlateNesting)
+		}
+		for _, s := range gtr.Sites() {
+			addPerParticle(lw, s, -1, maxPlateNesting)
+		}
+		for i, x := range lw {
+			if math.IsNaN(x) || math.IsInf(x, 1) {
+				panic(&poutine.Error{Site: badLogProbSite(mtr, gtr), Msg: fmt.Sprintf("log importance weight of particle %d is %v", i, x)})
+			}
+		}
+		modelTrace, guideTrace = mtr, gtr
+	})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("infer: VectorizedImportanceWeights: %w", err)
+	}
+	return lw, modelTrace, guideTrace, nil
+}
+
+// addPerParticle adds sign × site s's log density, summed over every
+// dimension but the particle one, to lw.
+func addPerParticle(lw []float64, s *poutine.Site, sign float64, maxPlateNesting int) {
+	if s.Type != poutine.TypeSample || !s.LogProb.Valid() {
+		return
+	}
+	sh := s.LogProb.Shape()
+	data := s.LogProb.Data()
+	a := len(sh) - (maxPlateNesting + 1) // the particle axis
+	n := len(lw)
+	for i := 0; i < a; i++ {
+		if sh[i] != 1 {
+			panic(&poutine.Error{Site: s.Name, Msg: fmt.Sprintf("log density of shape %v has batch dimensions left of the particle plate at dim %d: declare every batch dimension with a plate and raise max_plate_nesting (%d)", cpShape(sh), -(maxPlateNesting + 1), maxPlateNesting)})
+		}
+	}
+	if a < 0 || sh[a] == 1 {
+		// constant along the particle dimension: every particle gets the sum
+		tot := 0.0
+		for _, x := range data {
+			tot += x
+		}
+		for p := range lw {
+			lw[p] += sign * tot
+		}
+		return
+	}
+	if sh[a] != n {
+		panic(&poutine.Error{Site: s.Name, Msg: fmt.Sprintf("log density of shape %v has size %d at the particle dim %d, want %d", cpShape(sh), sh[a], -(maxPlateNesting + 1), n)})
+	}
+	inner := len(data) / n
+	for p := range lw {
+		tot := 0.0
+		for _, x := range data[p*inner : (p+1)*inner] {
+			tot += x
+		}
+		lw[p] += sign * tot
+	}
+}
