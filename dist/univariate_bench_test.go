@@ -131,3 +131,20 @@ func BenchmarkGammaSmallSample1M(b *testing.B) {
 		Gamma(tp.Scalar(0.3), tp.Scalar(1.5)).Sample(rng, ss...)
 	}
 }
+
+// BenchmarkGammaLogProbGrad1M: Gamma LogProb + Sum + Backward with both
+// parameters differentiated (the fused kernel's partials and the gradient
+// injection).
+func BenchmarkGammaLogProbGrad1M(b *testing.B) {
+	x := uvBenchData()
+	for i := range x {
+		x[i] = math.Abs(x[i]) + 0.1
+	}
+	tp := ad.NewTape()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		tp.Reset()
+		d := Gamma(tp.ParamScalar(2.5), tp.ParamScalar(1.5))
+		tp.Backward(tp.Sum(d.LogProb(tp.ConstRef([]int{uvBenchN}, x))))
+	}
+}
