@@ -93,6 +93,15 @@ func init() {
 	RegisterKL("Exponential", "Exponential", klExponentialExponential)
 	RegisterKL("Independent", "Independent", klIndependentIndependent)
 	RegisterKL("Delta", AnyDistribution, klDelta)
+	RegisterKL("Poisson", "Poisson", klPoissonPoisson)
+	RegisterKL("Laplace", "Laplace", klLaplaceLaplace)
+	RegisterKL("Uniform", "Uniform", klUniformUniform)
+	RegisterKL("HalfNormal", "HalfNormal", klHalfNormalHalfNormal)
+	RegisterKL("LogNormal", "LogNormal", klLogNormalLogNormal)
+	RegisterKL("Gumbel", "Gumbel", klGumbelGumbel)
+	RegisterKL("Pareto", "Pareto", klParetoPareto)
+	RegisterKL("Geometric", "Geometric", klGeometricGeometric)
+	RegisterKL("Binomial", "Binomial", klBinomialBinomial)
 }
 
 // klBatch broadcasts v to the broadcast of p's and q's batch shapes.
@@ -312,4 +321,157 @@ func klIndependentIndependent(p, q Distribution) ad.V {
 func klDelta(p, q Distribution) ad.V {
 	d := p.(*DeltaDist)
 	return q.Tape().Neg(q.LogProb(d.V))
+}
+
+// KL(Poisson(λp)‖Poisson(λq)) = λp log(λp/λq) - (λp - λq) (0·log 0 = 0).
+func klPoissonPoisson(p, q Distribution) ad.V {
+	a, b := p.(*PoissonDist), q.(*PoissonDist)
+	t := a.Tape()
+	kl := t.Sub(t.Sub(t.Xlogy(a.Rate, a.Rate), t.Xlogy(a.Rate, b.Rate)), t.Sub(a.Rate, b.Rate))
+	return klBatch("KL(Poisson‖Poisson)", kl, p, q)
+}
+
+// KL(Laplace‖Laplace) = -log r + |Δμ|/bq + r·exp(-|Δμ|/bp) - 1, r = bp/bq.
+func klLaplaceLaplace(p, q Distribution) ad.V {
+	a, b := p.(*LaplaceDist), q.(*LaplaceDist)
+	t := a.Tape()
+	r := t.Div(a.Scale, b.Scale)
+	d := t.Abs(t.Sub(a.Loc, b.Loc))
+	kl := t.Add(t.Sub(t.Div(d, b.Scale), t.Log(r)), t.Mul(r, t.Exp(t.Neg(t.Div(d, a.Scale)))))
+	return klBatch("KL(Laplace‖Laplace)", t.AddConst(kl, -1), p, q)
+}
+
+// KL(Uniform(lp, hp)‖Uniform(lq, hq)) = log((hq-lq)/(hp-lp)), +Inf unless
+// [lp, hp] ⊆ [lq, hq].
+func klUniformUniform(p, q Distribution) ad.V {
+	a, b := p.(*UniformDist), q.(*UniformDist)
+	t := a.Tape()
+	kl := klBatch("KL(Uniform‖Uniform)", t.Log(t.Div(t.Sub(b.High, b.Low), t.Sub(a.High, a.Low))), p, q)
+	sh := kl.Shape()
+	pl, ph := t.Expand(a.Low, sh...), t.Expand(a.High, sh...)
+	ql, qh := t.Expand(b.Low, sh...), t.Expand(b.High, sh...)
+	m := t.Const(sh, nil)
+	md, pld, phd, qld, qhd := m.Data(), pl.Data(), ph.Data(), ql.Data(), qh.Data()
+	any := false
+	for i := range md {
+		if qld[i] > pld[i] || qhd[i] < phd[i] {
+			md[i] = 1
+			any = true
+		}
+	}
+	if !any {
+		return kl
+	}
+	return t.Where(m, t.Scalar(math.Inf(1)), kl)
+}
+
+// KL(HalfNormal(σp)‖HalfNormal(σq)) is that of the Normals with loc 0.
+func klHalfNormalHalfNormal(p, q Distribution) ad.V {
+	a, b := p.(*HalfNormalDist), q.(*HalfNormalDist)
+	t := a.Tape()
+	r := t.Square(t.Div(a.Scale, b.Scale))
+	return klBatch("KL(HalfNormal‖HalfNormal)", t.MulConst(t.Sub(t.AddConst(r, -1), t.Log(r)), 0.5), p, q)
+}
+
+// KL(LogNormal‖LogNormal) is the KL of the underlying Normals (PyTorch's
+// rule for transformed distributions with equal transforms).
+func klLogNormalLogNormal(p, q Distribution) ad.V {
+	a, b := p.(*LogNormalDist), q.(*LogNormalDist)
+	t := a.Tape()
+	r := t.Square(t.Div(a.Scale, b.Scale))
+	d := t.Square(t.Div(t.Sub(a.Loc, b.Loc), b.Scale))
+	kl := t.MulConst(t.Sub(t.AddConst(t.Add(r, d), -1), t.Log(r)), 0.5)
+	return klBatch("KL(LogNormal‖LogNormal)", kl, p, q)
+}
+
+const eulerGamma = 0.57721566490153286060651209008240243
+
+// KL(Gumbel‖Gumbel), as PyTorch.
+func klGumbelGumbel(p, q Distribution) ad.V {
+	a, b := p.(*GumbelDist), q.(*GumbelDist)
+	t := a.Tape()
+	c1 := t.Div(a.Scale, b.Scale)
+	c2 := t.Div(b.Loc, b.Scale)
+	c3 := t.Div(a.Loc, b.Scale)
+	t1 := t.Add(t.Sub(t.Neg(t.Log(c1)), c2), c3)
+	t2 := t.MulConst(c1, eulerGamma)
+	t3 := t.Exp(t.Sub(t.Add(c2, t.Lgamma(t.AddConst(c1, 1))), c3))
+	return klBatch("KL(Gumbel‖Gumbel)", t.AddConst(t.Add(t.Add(t1, t2), t3), -(1+eulerGamma)), p, q)
+}
+
+// KL(Pareto‖Pareto) = αq log(sp/sq) - log(αq/αp) + αq/αp - 1, +Inf where
+// p's support starts below q's.
+func klParetoPareto(p, q Distribution) ad.V {
+	a, b := p.(*ParetoDist), q.(*ParetoDist)
+	t := a.Tape()
+	ar := t.Div(b.Alpha, a.Alpha)
+	kl := t.AddConst(t.Sub(t.Add(t.Mul(b.Alpha, t.Log(t.Div(a.Scale, b.Scale))), ar), t.Log(ar)), -1)
+	kl = klBatch("KL(Pareto‖Pareto)", kl, p, q)
+	sh := kl.Shape()
+	ps, qs := t.Expand(a.Scale, sh...), t.Expand(b.Scale, sh...)
+	m := t.Const(sh, nil)
+	md, psd, qsd := m.Data(), ps.Data(), qs.Data()
+	any := false
+	for i := range md {
+		if psd[i] < qsd[i] {
+			md[i] = 1
+			any = true
+		}
+	}
+	if !any {
+		return kl
+	}
+	return t.Where(m, t.Scalar(math.Inf(1)), kl)
+}
+
+// logitsOf returns logits given either parameterization.
+func logitsOf(probs, logits ad.V) ad.V {
+	if logits.Valid() {
+		return logits
+	}
+	return probs.Tape().Logit(probs)
+}
+
+// KL(Geometric(p)‖Geometric(q)) = -H(p) - log(1-q)/p - logit(q), as
+// PyTorch.
+func klGeometricGeometric(p, q Distribution) ad.V {
+	a, b := p.(*GeometricDist), q.(*GeometricDist)
+	t := a.Tape()
+	pp := a.ProbsV()
+	lp, lq := logitsOf(a.Probs, a.Logits), logitsOf(b.Probs, b.Logits)
+	// -H(p) = (p log p + (1-p) log(1-p)) / p
+	negH := t.Div(t.Neg(t.Add(t.Mul(pp, t.Softplus(t.Neg(lp))), t.Mul(t.AddConst(t.Neg(pp), 1), t.Softplus(lp)))), pp)
+	// -log(1-q)/p = softplus(lq)/p
+	kl := t.Sub(t.Add(negH, t.Div(t.Softplus(lq), pp)), lq)
+	return klBatch("KL(Geometric‖Geometric)", kl, p, q)
+}
+
+// KL(Binomial(n, p)‖Binomial(m, q)): n·(p(logit p - logit q) + log(1-p) -
+// log(1-q)) for n = m, +Inf where n > m; n < m is an error (as PyTorch).
+func klBinomialBinomial(p, q Distribution) ad.V {
+	a, b := p.(*BinomialDist), q.(*BinomialDist)
+	t := a.Tape()
+	s := BroadcastShapes("KL(Binomial‖Binomial)", a.BatchShape(), b.BatchShape())
+	sh := s.Slice()
+	na, nb := t.Expand(a.TotalCount, sh...), t.Expand(b.TotalCount, sh...)
+	m := t.Const(sh, nil)
+	md, nad, nbd := m.Data(), na.Data(), nb.Data()
+	any := false
+	for i := range md {
+		if nad[i] < nbd[i] {
+			Fail("KL(Binomial‖Binomial)", "total_count", "KL is not implemented for p.total_count < q.total_count (%v < %v)", nad[i], nbd[i])
+		}
+		if nad[i] > nbd[i] {
+			md[i] = 1
+			any = true
+		}
+	}
+	pp := a.ProbsV()
+	lp, lq := logitsOf(a.Probs, a.Logits), logitsOf(b.Probs, b.Logits)
+	inner := t.Add(t.Mul(pp, t.Sub(lp, lq)), t.Sub(t.Softplus(lq), t.Softplus(lp)))
+	kl := t.Expand(t.Mul(a.TotalCount, inner), sh...)
+	if !any {
+		return kl
+	}
+	return t.Where(m, t.Scalar(math.Inf(1)), kl)
 }

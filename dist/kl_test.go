@@ -83,6 +83,24 @@ func (s *klSpec) build(t *testing.T, tp *ad.Tape) Distribution {
 		return CategoricalLogits(p("logits"))
 	case "Independent":
 		return Independent(s.Base.build(t, tp), s.Ndims)
+	case "Laplace":
+		return Laplace(p("loc"), p("scale"))
+	case "Gumbel":
+		return Gumbel(p("loc"), p("scale"))
+	case "LogNormal":
+		return LogNormal(p("loc"), p("scale"))
+	case "HalfNormal":
+		return HalfNormal(p("scale"))
+	case "Poisson":
+		return Poisson(p("rate"))
+	case "Pareto":
+		return Pareto(p("scale"), p("alpha"))
+	case "Geometric":
+		return Geometric(p("probs"))
+	case "Uniform":
+		return Uniform(p("low"), p("high"))
+	case "Binomial":
+		return Binomial(p("total_count"), p("probs"))
 	case "Delta":
 		v := p("v")
 		return Delta(v, tp.Const(v.Shape()[:len(v.Shape())-s.EventDim], nil), s.EventDim)
@@ -109,7 +127,7 @@ func TestKLReference(t *testing.T) {
 	if err := json.Unmarshal(raw, &ref); err != nil {
 		t.Fatal(err)
 	}
-	if len(ref.Cases) < 25 {
+	if len(ref.Cases) < 45 {
 		t.Fatalf("only %d reference cases", len(ref.Cases))
 	}
 	tp := ad.NewTape()
@@ -164,6 +182,11 @@ func TestKLErrors(t *testing.T) {
 	}
 	if _, err := KL(Normal(tp.Const([]int{2}, nil), tp.Scalar(1)), Normal(tp.Const([]int{3}, nil), tp.Scalar(1))); err == nil {
 		t.Error("KL between incompatible batch shapes gave no error")
+	}
+	b1 := Binomial(tp.Scalar(3), tp.Scalar(0.5))
+	b2 := Binomial(tp.Scalar(5), tp.Scalar(0.5))
+	if _, err := KL(b1, b2); err == nil {
+		t.Error("KL(Binomial(3)‖Binomial(5)) gave no error")
 	}
 	found := false
 	for _, p := range KLPairs() {

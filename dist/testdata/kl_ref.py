@@ -139,4 +139,32 @@ c, d = rand(3), rand(3)
 add("Delta‖Gamma (Pyro)", {"name": "Delta", "params": {"v": t(v)}, "event_dim": 0}, None,
     {"name": "Gamma", "params": {"concentration": t(c), "rate": t(d)}}, None, kl=-D.Gamma(c, d).log_prob(v))
 
+# more univariate pairs
+for lbl, ps, qs in [("batch", (4,), (4,)), ("broadcast", (2, 1), (3,))]:
+    a, b, c, d = randn(*ps), rand(*ps), randn(*qs), rand(*qs)
+    add("Laplace " + lbl, {"name": "Laplace", "params": {"loc": t(a), "scale": t(b)}}, D.Laplace(a, b),
+        {"name": "Laplace", "params": {"loc": t(c), "scale": t(d)}}, D.Laplace(c, d))
+    add("Gumbel " + lbl, {"name": "Gumbel", "params": {"loc": t(a), "scale": t(b)}}, D.Gumbel(a, b),
+        {"name": "Gumbel", "params": {"loc": t(c), "scale": t(d)}}, D.Gumbel(c, d))
+    add("LogNormal " + lbl, {"name": "LogNormal", "params": {"loc": t(a), "scale": t(b)}}, D.LogNormal(a, b),
+        {"name": "LogNormal", "params": {"loc": t(c), "scale": t(d)}}, D.LogNormal(c, d))
+    add("HalfNormal " + lbl, {"name": "HalfNormal", "params": {"scale": t(b)}}, D.HalfNormal(b),
+        {"name": "HalfNormal", "params": {"scale": t(d)}}, D.HalfNormal(d))
+    add("Poisson " + lbl, {"name": "Poisson", "params": {"rate": t(b)}}, D.Poisson(b),
+        {"name": "Poisson", "params": {"rate": t(d)}}, D.Poisson(d))
+    pa, qa = rand(*ps, lo=0.5, hi=4), rand(*qs, lo=0.5, hi=4)
+    add("Pareto " + lbl, {"name": "Pareto", "params": {"scale": t(b), "alpha": t(pa)}}, D.Pareto(b, pa),
+        {"name": "Pareto", "params": {"scale": t(d), "alpha": t(qa)}}, D.Pareto(d, qa))
+    gp, gq = rand(*ps, lo=0.05, hi=0.95), rand(*qs, lo=0.05, hi=0.95)
+    add("Geometric " + lbl, {"name": "Geometric", "params": {"probs": t(gp)}}, D.Geometric(gp),
+        {"name": "Geometric", "params": {"probs": t(gq)}}, D.Geometric(gq))
+lo1, hi1 = torch.tensor([0.0, -1.0, 0.5]), torch.tensor([1.0, 2.0, 0.7])
+lo2, hi2 = torch.tensor([-0.5, -1.0, 0.6]), torch.tensor([1.5, 2.5, 3.0])
+add("Uniform", {"name": "Uniform", "params": {"low": t(lo1), "high": t(hi1)}}, D.Uniform(lo1, hi1),
+    {"name": "Uniform", "params": {"low": t(lo2), "high": t(hi2)}}, D.Uniform(lo2, hi2))
+n1, n2 = torch.tensor([10.0, 12.0, 5.0]), torch.tensor([10.0, 7.0, 5.0])
+bp, bq = torch.tensor([0.3, 0.6, 0.01]), torch.tensor([0.5, 0.2, 0.9])
+add("Binomial", {"name": "Binomial", "params": {"total_count": t(n1), "probs": t(bp)}}, D.Binomial(n1, bp),
+    {"name": "Binomial", "params": {"total_count": t(n2), "probs": t(bq)}}, D.Binomial(n2, bq))
+
 print(json.dumps({"generator": "dist/testdata/kl_ref.py", "torch": torch.__version__, "cases": cases}, indent=1))
