@@ -8,6 +8,7 @@ import (
 
 	ad "github.com/gyro-ppl/gyro/autodiff"
 	"github.com/gyro-ppl/gyro/dist"
+	"github.com/gyro-ppl/gyro/dist/constraints"
 	"github.com/gyro-ppl/gyro/dist/transforms"
 	"github.com/gyro-ppl/gyro/poutine"
 	"github.com/gyro-ppl/gyro/tensor"
@@ -23,6 +24,11 @@ type LatentSite struct {
 	Offset    int   // first index in the flat unconstrained vector
 	Size      int   // number of unconstrained coordinates
 	Transform transforms.Transform
+	// Plates are the site's vectorized plates, outermost first; EventDim is
+	// its distribution's event dimension; Support its support.
+	Plates   []poutine.CondIndepFrame
+	EventDim int
+	Support  constraints.Constraint
 }
 
 // ModelPotential turns a gyro model into a potential energy on a flat
@@ -126,7 +132,14 @@ func NewModelPotential(model poutine.Model, seed uint64) (*ModelPotential, error
 			size *= d
 		}
 		p.byName[s.Name] = len(p.sites)
-		p.sites = append(p.sites, LatentSite{Name: s.Name, Shape: shape, UShape: ushape, Offset: p.dim, Size: size, Transform: tf})
+		var plates []poutine.CondIndepFrame
+		for _, f := range s.Plates() {
+			if f.Vectorized {
+				plates = append(plates, f)
+			}
+		}
+		p.sites = append(p.sites, LatentSite{Name: s.Name, Shape: shape, UShape: ushape, Offset: p.dim, Size: size, Transform: tf,
+			Plates: plates, EventDim: len(s.Fn.EventShape()), Support: s.Fn.Support()})
 		p.dim += size
 	}
 	if len(p.sites) == 0 {

@@ -175,7 +175,7 @@ func contains(es []*poutine.ParamEntry, e *poutine.ParamEntry) bool {
 // shape mismatches between a guide value and the model's distribution.
 func checkGuideSites(model, guide *poutine.Trace) {
 	for _, g := range guide.Sites() {
-		if g.Type != poutine.TypeSample || g.IsObserved {
+		if g.Type != poutine.TypeSample || g.IsObserved || g.Infer.IsAuxiliary {
 			continue
 		}
 		m := model.Get(g.Name)

@@ -221,3 +221,23 @@ func (r *Runtime) SeqPlate(name string, size int, opts ...PlateOption) iter.Seq[
 		}
 	}
 }
+
+// EnterPlate pushes a vectorized plate (as Plate does) without a closure and
+// returns it with its subsample indices; pair it with ExitPlate. It serves
+// code that enters a data-dependent number of plates, such as autoguides
+// mirroring a model's plates.
+func (r *Runtime) EnterPlate(name string, size int, opts ...PlateOption) (Handler, []int) {
+	p := r.enterPlate(name, size, true, opts)
+	r.Push(p)
+	return p, p.idx
+}
+
+// ExitPlate pops a plate pushed by EnterPlate.
+func (r *Runtime) ExitPlate(h Handler) {
+	p, ok := h.(*plateHandler)
+	if !ok {
+		panic(&Error{Msg: "ExitPlate: handler is not a plate"})
+	}
+	r.Pop(p)
+	r.exitPlate(p)
+}
