@@ -86,8 +86,8 @@ func NewAdagradRMSProp(opts ...Option) (*AdagradRMSProp, error) {
 
 type adagradRMSPropRule struct{}
 
-func (adagradRMSPropRule) bufNames() []string        { return []string{"sum"} }
-func (adagradRMSPropRule) scalarNames() []string     { return nil }
+func (adagradRMSPropRule) bufNames() []string          { return []string{"sum"} }
+func (adagradRMSPropRule) scalarNames() []string       { return nil }
 func (adagradRMSPropRule) initSlot(_ *Config, _ *slot) {}
 
 func (adagradRMSPropRule) update(c *Config, s *slot, x, g []float64) {

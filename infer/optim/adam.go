@@ -99,7 +99,7 @@ func (r *adamRule) bufNames() []string {
 	}
 	return []string{"exp_avg", "exp_avg_sq"}
 }
-func (r *adamRule) scalarNames() []string      { return nil }
+func (r *adamRule) scalarNames() []string       { return nil }
 func (r *adamRule) initSlot(_ *Config, _ *slot) {}
 
 func (r *adamRule) update(c *Config, s *slot, x, g []float64) {

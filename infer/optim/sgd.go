@@ -42,7 +42,7 @@ func (r *sgdRule) bufNames() []string {
 	}
 	return nil
 }
-func (r *sgdRule) scalarNames() []string      { return nil }
+func (r *sgdRule) scalarNames() []string       { return nil }
 func (r *sgdRule) initSlot(_ *Config, _ *slot) {}
 
 func (r *sgdRule) update(c *Config, s *slot, x, g []float64) {
