@@ -33,8 +33,29 @@ func (t *Tape) NormalLogProb(x, loc, scale V) V {
 	v, lp := t.newNode(opNormalLogProb, flags, x.i, loc.i, out.d[:out.n])
 	t.nodes[v.i].c = scale.i
 	n := len(lp)
+	xd, ld, sd := t.data(x.i), t.data(loc.i), t.data(scale.i)
+	if len(xd) == n && len(sd) == 1 && (len(ld) == 1 || len(ld) == n) {
+		// common case: full x, single scale, single or full loc — no
+		// broadcast copies
+		ls0 := math.Log(sd[0]) + lnSqrt2PiConst
+		inv := 1 / sd[0]
+		if len(ld) == 1 {
+			l := ld[0]
+			for i, xi := range xd {
+				z := (xi - l) * inv
+				lp[i] = -0.5*z*z - ls0
+			}
+		} else {
+			ld = ld[:n]
+			for i, xi := range xd {
+				z := (xi - ld[i]) * inv
+				lp[i] = -0.5*z*z - ls0
+			}
+		}
+		return v
+	}
 	xs, ls, ss := t.expanded(x.i, out.d[:out.n], n), t.expanded(loc.i, out.d[:out.n], n), t.expanded(scale.i, out.d[:out.n], n)
-	if len(t.data(scale.i)) == 1 {
+	if len(sd) == 1 {
 		s := ss[0]
 		ls0 := math.Log(s) + lnSqrt2PiConst
 		inv := 1 / s
@@ -103,6 +124,10 @@ func (t *Tape) backNormalLogProb(nd *node) {
 	n := int(nd.size)
 	out := t.shp[nd.shp : nd.shp+int32(nd.ndim)]
 	g := t.adj[nd.off : nd.off+nd.size]
+	if int(nx.size) == n && ns.size == 1 && (nl.size == 1 || int(nl.size) == n) {
+		t.backNormalLogProbCommon(nx, nl, ns, gx, gl, gs, g)
+		return
+	}
 	xs, ls, ss := t.expanded(nd.a, out, n), t.expanded(nd.b, out, n), t.expanded(nd.c, out, n)
 	// local partials, reduced to each input's shape
 	acc := func(in *node, sign float64, scaleTerm bool) {
@@ -139,4 +164,49 @@ func (t *Tape) backNormalLogProb(nd *node) {
 		acc(ns, 0, true)
 	}
 	t.scratchReset()
+}
+
+// backNormalLogProbCommon is the backward pass for a full-size x, a single
+// scale and a single or full-size loc, in one pass without broadcast copies.
+func (t *Tape) backNormalLogProbCommon(nx, nl, ns *node, gx, gl, gs bool, g []float64) {
+	xd := t.dataNode(nx)
+	ld := t.dataNode(nl)
+	s := t.dataNode(ns)[0]
+	inv := 1 / s
+	var adjX, adjL []float64
+	if gx {
+		adjX = t.adj[nx.off : nx.off+nx.size]
+	}
+	fullL := int(nl.size) == len(g)
+	if gl && fullL {
+		adjL = t.adj[nl.off : nl.off+nl.size]
+	}
+	var sumL, sumS float64
+	l0 := ld[0]
+	for i, gi := range g {
+		if gi == 0 {
+			continue
+		}
+		l := l0
+		if fullL {
+			l = ld[i]
+		}
+		z := (xd[i] - l) * inv
+		dz := gi * z * inv
+		if gx {
+			adjX[i] -= dz
+		}
+		if adjL != nil {
+			adjL[i] += dz
+		} else {
+			sumL += dz
+		}
+		sumS += gi * (z*z - 1)
+	}
+	if gl && !fullL {
+		t.adj[nl.off] += sumL
+	}
+	if gs {
+		t.adj[ns.off] += sumS * inv
+	}
 }

@@ -4,6 +4,10 @@ package autodiff
 // reduce.go and linalg.go and whose further members live in their own files.
 
 func (t *Tape) backMisc(i int32, nd *node) {
+	if nd.op == opPartials {
+		t.backPartials(nd)
+		return
+	}
 	if !t.backMiscFused(i, nd) && !t.backMiscMore(nd) {
 		unknownOp(nd)
 	}

@@ -110,7 +110,7 @@ func uvStandardGammaR(t *ad.Tape, rng *RNG, sampleShape, batch []int, alpha ad.V
 			dd[i] = uvFinite(uvGammaDzDa(ad_[uvBcastIndex(i, z.Shape(), alpha.Shape())%n], zi))
 		}
 	}
-	return uvInject(t, z, dz, alpha)
+	return uvAttach(t, z, dz, alpha)
 }
 
 func uvStdLogGammaDraw(rng *RNG, in [4]float64) float64 { return rng.LogGamma(in[0]) }
@@ -133,5 +133,5 @@ func uvStandardLogGammaR(t *ad.Tape, rng *RNG, sampleShape, batch []int, alpha a
 			dd[i] = uvFinite(uvGammaDlogzDa(ad_[uvBcastIndex(i, lz.Shape(), alpha.Shape())%n], zi))
 		}
 	}
-	return uvInject(t, lz, dz, alpha)
+	return uvAttach(t, lz, dz, alpha)
 }

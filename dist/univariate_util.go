@@ -15,10 +15,9 @@ import (
 // and the parameters. The kernel returns the log density and its partial
 // derivatives, so each element is computed in one pass with the most accurate
 // formula available (lgamma/lbeta/xlogy/log1p forms, saddle-point forms for
-// large counts) instead of a chain of tape nodes. uvFused records the result
-// on the tape: the value as a constant and, for every input that requires a
-// gradient, a term partial·(x - stop_gradient(x)), which is exactly zero in
-// value and carries the local partial derivative backward. The value is
+// large counts) instead of a chain of tape nodes. uvFused records the value
+// and, for every input that requires a gradient, its partials, as one
+// autodiff.WithPartials node. The value is
 // therefore bit-identical to the kernel's, and the gradient is the kernel's
 // partials summed over broadcast dimensions.
 
@@ -115,40 +114,30 @@ func uvFused(d Distribution, m *uvMemo, k uvKernel, sup uvSupport, ins [4]ad.V, 
 	}
 	grad := mask != 0
 	var in [4]float64
-	if out.Len() == 0 {
+	os := out.Slice()
+	res, lp, ps := t.WithPartials(os, &ins, n)
+	if len(os) == 0 {
 		for j := 0; j < n; j++ {
 			in[j] = ins[j].Data()[0]
 		}
 		if sup != nil && !sup(in) {
 			uvFailSupport(d, in[0], 0)
 		}
-		lp, g := k(in, mask, m)
-		res := t.Scalar(lp)
+		v, g := k(in, mask, m)
+		lp[0] = v
 		for j := 0; j < n; j++ {
 			if need[j] {
-				res = uvInject(t, res, t.Scalar(uvFinite(g[j])), ins[j])
+				ps[j][0] = uvFinite(g[j])
 			}
 		}
 		return res
 	}
-	os := out.Slice()
-	lpv := t.Const(os, nil)
-	var pv [4]ad.V
-	for j := 0; j < n; j++ {
-		if need[j] {
-			pv[j] = t.Const(os, nil)
-		}
-	}
 	// Data slices are taken after the last node is recorded (recording may
 	// move tape storage).
-	var xs, ps [4][]float64
+	var xs [4][]float64
 	for j := 0; j < n; j++ {
 		xs[j] = ins[j].Data()
-		if need[j] {
-			ps[j] = pv[j].Data()
-		}
 	}
-	lp := lpv.Data()
 	var it uvIter
 	it.init(os, &ins, n)
 	for i := range lp {
@@ -179,24 +168,22 @@ func uvFused(d Distribution, m *uvMemo, k uvKernel, sup uvSupport, ins [4]ad.V, 
 			}
 		}
 	}
-	res := lpv
-	for j := 0; j < n; j++ {
-		if need[j] {
-			res = uvInject(t, res, pv[j], ins[j])
-		}
-	}
 	return res
 }
 
-// uvInject returns res + p·(x - stop_gradient(x)): res in value, with p
-// added to the gradient flowing from res to x.
-func uvInject(t *ad.Tape, res, p, x ad.V) ad.V {
-	zero := t.Sub(x, t.Detach(x))
-	return t.Add(res, t.Mul(p, zero))
+// uvAttach returns a node equal to z in value whose gradient flows to x
+// with the local partials dz (shaped as z; x broadcasts to z).
+func uvAttach(t *ad.Tape, z, dz, x ad.V) ad.V {
+	ins := [ad.MaxPartialInputs]ad.V{x}
+	v, val, p := t.WithPartials(z.Shape(), &ins, 1)
+	copy(val, z.Data())
+	copy(p[0], dz.Data())
+	return v
 }
 
-// uvFinite maps ±Inf partials to ±MaxFloat64 and NaN to 0, so that the zero
-// term that carries them stays exactly zero in value.
+// uvFinite maps ±Inf partials to ±MaxFloat64 and NaN to 0 (at the boundary
+// of a support a kernel's partial may be infinite), so that the gradients
+// the tape accumulates stay finite.
 func uvFinite(g float64) float64 {
 	switch {
 	case g != g:
