@@ -22,6 +22,24 @@ import (
 // library's helpers on the same stream when needed.
 type RNG struct {
 	hi, lo uint64 // 128-bit LCG state
+	// scratch for the bulk samplers' vectorized passes, allocated on first
+	// use (slices passed to the asm kernels would otherwise escape)
+	scratch *rngScratch
+}
+
+type rngScratch struct {
+	w             [2 * fillChunk]float64
+	pIdx          [fillChunk]int32
+	pU, pV, pLogV [fillChunk]float64
+	pX2           [fillChunk]float64
+	boost         [fillChunk]float64
+}
+
+func (g *RNG) buf() *rngScratch {
+	if g.scratch == nil {
+		g.scratch = new(rngScratch)
+	}
+	return g.scratch
 }
 
 // pcgNext steps the PCG-DXSM generator (the same stream as math/rand/v2's
@@ -458,7 +476,7 @@ func (g *RNG) FillGamma(dst []float64, alpha float64) {
 	}
 	d := alpha + 1 - 1.0/3
 	c, inv := 1/math.Sqrt(9*d), 1/alpha
-	var tmp [fillChunk]float64
+	tmp := &g.buf().boost
 	for len(dst) > 0 {
 		y := dst[:min(fillChunk, len(dst))]
 		dst = dst[len(y):]
@@ -495,14 +513,18 @@ func (g *RNG) FillGamma(dst []float64, alpha float64) {
 
 // fillGammaMT fills dst with Marsaglia–Tsang draws for constants d, c: two
 // random words per value (normal, uniform) are generated per block; the
-// rare rejections finish with the scalar loop.
+// logarithms of the second acceptance test (needed for about one value in
+// ten) are batched through the vectorized asm.Log, and the rare rejections
+// finish with the scalar loop.
 func (g *RNG) fillGammaMT(dst []float64, d, c float64) {
 	z := zigNorm
-	var w [2 * fillChunk]float64
+	sc := g.buf()
+	w, pIdx, pU, pV, pLogV, pX2 := &sc.w, &sc.pIdx, &sc.pU, &sc.pV, &sc.pLogV, &sc.pX2
 	for len(dst) > 0 {
 		y := dst[:min(fillChunk, len(dst))]
 		dst = dst[len(y):]
 		g.fillBits(w[:2*len(y)])
+		np := 0
 		for i := range y {
 			u := math.Float64bits(w[2*i])
 			k := u & 255
@@ -514,16 +536,29 @@ func (g *RNG) fillGammaMT(dst []float64, d, c float64) {
 				x = g.normSlow(u)
 			}
 			v := 1 + c*x
-			if v > 0 {
-				v = v * v * v
-				un := (float64(math.Float64bits(w[2*i+1])>>11) + 0.5) * 0x1p-53
-				x2 := x * x
-				if un < 1-0.0331*x2*x2 || math.Log(un) < 0.5*x2+d*(1-v+math.Log(v)) {
-					y[i] = d * v
-					continue
-				}
+			if v <= 0 {
+				y[i] = g.gammaMT(d, c)
+				continue
 			}
-			y[i] = g.gammaMT(d, c)
+			v = v * v * v
+			un := (float64(math.Float64bits(w[2*i+1])>>11) + 0.5) * 0x1p-53
+			x2 := x * x
+			y[i] = d * v
+			if un >= 1-0.0331*x2*x2 {
+				// squeeze failed: decide below with logarithms
+				pIdx[np], pU[np], pV[np], pX2[np] = int32(i), un, v, x2
+				np++
+			}
+		}
+		if np == 0 {
+			continue
+		}
+		asm.Log(pU[:np], pU[:np])
+		asm.Log(pLogV[:np], pV[:np])
+		for j := 0; j < np; j++ {
+			if !(pU[j] < 0.5*pX2[j]+d*(1-pV[j]+pLogV[j])) {
+				y[pIdx[j]] = g.gammaMT(d, c)
+			}
 		}
 	}
 }

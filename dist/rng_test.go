@@ -466,6 +466,8 @@ func TestSamplersNoAllocs(t *testing.T) {
 	dst := make([]float64, 4)
 	alpha := []float64{0.5, 1, 2, 3}
 	probs := []float64{0.2, 0.3, 0.5}
+	big := make([]float64, 1000)
+	g.FillGamma(big, 0.3) // allocates the bulk samplers' scratch once
 	a := testing.AllocsPerRun(200, func() {
 		g.NormFloat64()
 		g.ExpFloat64()
@@ -479,6 +481,9 @@ func TestSamplersNoAllocs(t *testing.T) {
 		g.Dirichlet(dst, alpha)
 		g.Categorical(probs)
 		g.StudentT(3)
+		g.FillNormal(big)
+		g.FillGamma(big, 0.3)
+		g.FillGamma(big, 3)
 	})
 	if a != 0 {
 		t.Fatalf("allocs per run = %v", a)
