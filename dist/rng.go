@@ -19,7 +19,9 @@ import (
 // Hörmann's PTRS Poisson and BTRS binomial). No method allocates.
 //
 // *RNG implements math/rand/v2's Source, so rand.New(g) gives the standard
-// library's helpers on the same stream when needed.
+// library's helpers on the same stream when needed. Do not copy an RNG
+// value to get a second generator (the copies would share the bulk
+// samplers' scratch buffer): use Split.
 type RNG struct {
 	hi, lo uint64 // 128-bit LCG state
 	// scratch for the bulk samplers' vectorized passes, allocated on first
