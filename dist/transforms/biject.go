@@ -107,22 +107,11 @@ func BijectTo(c constraints.Constraint) (Transform, error) {
 }
 
 func bijectBounded(b *constraints.Bounded) (Transform, error) {
-	if b.Discrete {
-		return nil, fmt.Errorf("transforms: BijectTo: the discrete constraint %s has no bijection from the reals", b.Name())
+	tr, need, err := boundedSpecial(b)
+	if err != nil || !need {
+		return tr, err
 	}
-	hasLo, hasHi := b.HasLower(), b.HasUpper()
-	if !hasLo && !hasHi {
-		return Identity, nil
-	}
-	tensor := b.LowerV.Valid() || b.UpperV.Valid()
-	if !tensor {
-		if math.IsNaN(b.Lower) || math.IsNaN(b.Upper) || (hasLo && hasHi && !(b.Upper > b.Lower)) ||
-			math.IsInf(b.Lower, 1) || math.IsInf(b.Upper, -1) {
-			return nil, fmt.Errorf("transforms: BijectTo: invalid bounds in %s", b.Name())
-		}
-		if hasLo && hasHi && b.Lower == 0 && b.Upper == 1 {
-			return Sigmoid, nil
-		}
+	if !b.LowerV.Valid() && !b.UpperV.Valid() {
 		return &BoundedTransform{C: *b}, nil
 	}
 	t := b.LowerV.Tape()
@@ -134,4 +123,27 @@ func bijectBounded(b *constraints.Bounded) (Transform, error) {
 	bt := boundedPool.get(t)
 	bt.C = *b
 	return bt, nil
+}
+
+// boundedSpecial validates b and returns the transform when it needs no
+// BoundedTransform object (need false): none for discrete or invalid
+// bounds, Identity for no bounds, Sigmoid for interval(0, 1).
+func boundedSpecial(b *constraints.Bounded) (tr Transform, need bool, err error) {
+	if b.Discrete {
+		return nil, false, fmt.Errorf("transforms: BijectTo: the discrete constraint %s has no bijection from the reals", b.Name())
+	}
+	hasLo, hasHi := b.HasLower(), b.HasUpper()
+	if !hasLo && !hasHi {
+		return Identity, false, nil
+	}
+	if !b.LowerV.Valid() && !b.UpperV.Valid() {
+		if math.IsNaN(b.Lower) || math.IsNaN(b.Upper) || (hasLo && hasHi && !(b.Upper > b.Lower)) ||
+			math.IsInf(b.Lower, 1) || math.IsInf(b.Upper, -1) {
+			return nil, false, fmt.Errorf("transforms: BijectTo: invalid bounds in %s", b.Name())
+		}
+		if hasLo && hasHi && b.Lower == 0 && b.Upper == 1 {
+			return Sigmoid, false, nil
+		}
+	}
+	return nil, true, nil
 }

@@ -550,3 +550,62 @@ func TestTorchReference(t *testing.T) {
 		}
 	}
 }
+
+func TestTransformToAndBijectToOn(t *testing.T) {
+	tp := ad.NewTape()
+	x := tp.Const([]int{2, 3}, []float64{0.5, -30, 30, 1, 2, 3})
+	sm, err := TransformTo(constraints.Simplex)
+	if err != nil || sm != Softmax {
+		t.Fatalf("TransformTo(simplex) = %v, %v", sm, err)
+	}
+	y := sm.Forward(x)
+	if ok, bad := constraints.Simplex.Check(y.Data(), y.Shape()); !ok {
+		t.Errorf("softmax outside the simplex at %d: %v", bad, y.Data())
+	}
+	// log y is a preimage: softmax(log y) = y
+	if y2 := sm.Forward(sm.Inverse(y)); !close(y2.Data(), y.Data(), 1e-12) {
+		t.Errorf("softmax(log y) = %v, want %v", y2.Data(), y.Data())
+	}
+	nz, _ := TransformTo(constraints.Sphere)
+	s := nz.Forward(x)
+	if ok, bad := constraints.Sphere.Check(s.Data(), s.Shape()); !ok {
+		t.Errorf("normalize outside the sphere at %d", bad)
+	}
+	if err := catchAD(func() { sm.LogAbsDetJacobian(x, y) }); err == nil {
+		t.Error("Softmax log-det gave no error")
+	}
+	if tr, _ := TransformTo(constraints.Positive); tr != Exp {
+		t.Error("TransformTo(positive) is not Exp")
+	}
+	c := constraints.Interval(2, 5)
+	run := func() {
+		tp.Reset()
+		tr, err := BijectToOn(tp, c)
+		if err != nil {
+			panic(err)
+		}
+		tr.Forward(tp.Scalar(0.3))
+	}
+	run()
+	if a := testing.AllocsPerRun(50, run); a != 0 {
+		t.Errorf("BijectToOn allocates %v", a)
+	}
+	tr, _ := BijectToOn(tp, c)
+	if y := tr.Forward(tp.Scalar(0)); math.Abs(y.Value()-3.5) > 1e-15 {
+		t.Errorf("interval(2, 5) at 0 = %v", y.Value())
+	}
+}
+
+func catchAD(f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if e, ok := r.(*ad.Error); ok {
+				err = e
+				return
+			}
+			panic(r)
+		}
+	}()
+	f()
+	return nil
+}
