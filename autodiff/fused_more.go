@@ -25,8 +25,7 @@ func (t *Tape) BernoulliLogitsLogProb(y, logits V) V {
 	ny, nl := &t.nodes[y.i], &t.nodes[logits.i]
 	flags := (ny.flags | nl.flags) & fGrad
 	if ny.ndim == 0 && nl.ndim == 0 {
-		e := t.val[nl.off]
-		return t.newScalar(opBernoulliLogits, flags, y.i, logits.i, t.val[ny.off]*e-sp.Softplus(e))
+		return t.newScalar(opBernoulliLogits, flags, y.i, logits.i, bernoulliLogitsLP(t.val[ny.off], t.val[nl.off]))
 	}
 	sy, sl := t.shape(y.i), t.shape(logits.i)
 	var buf [MaxDims]int
@@ -37,12 +36,41 @@ func (t *Tape) BernoulliLogitsLogProb(y, logits V) V {
 	v, lp := t.newNode(opBernoulliLogits, flags, y.i, logits.i, out)
 	n := len(lp)
 	ys, es := t.expanded(y.i, out, n), t.expanded(logits.i, out, n)
-	asm.Softplus(lp, es)
+	// For y ∈ {0, 1}, y·η − softplus(η) = −softplus((1−2y)·η) exactly, which
+	// keeps full relative accuracy where the result is tiny (y = 1, η ≫ 0);
+	// other y use the general form.
+	binary := true
 	for i := range lp {
-		lp[i] = ys[i]*es[i] - lp[i]
+		yi := ys[i]
+		if yi != 0 && yi != 1 {
+			binary = false
+		}
+		lp[i] = (1 - 2*yi) * es[i]
+	}
+	asm.Softplus(lp, lp)
+	for i := range lp {
+		lp[i] = -lp[i]
+	}
+	if !binary {
+		for i, yi := range ys[:n] {
+			if yi != 0 && yi != 1 {
+				lp[i] = yi*es[i] - sp.Softplus(es[i])
+			}
+		}
 	}
 	t.scratchReset()
 	return v
+}
+
+// bernoulliLogitsLP is y·η − softplus(η), exact-form for binary y.
+func bernoulliLogitsLP(y, e float64) float64 {
+	switch y {
+	case 1:
+		return -sp.Softplus(-e)
+	case 0:
+		return -sp.Softplus(e)
+	}
+	return y*e - sp.Softplus(e)
 }
 
 func (t *Tape) backBernoulliLogits(nd *node) {

@@ -107,6 +107,16 @@ func (d *BernoulliDist) LogProb(x ad.V) ad.V {
 	if d.Probs.Valid() {
 		return uvFused(d, &d.memo, bernoulliProbsK, boolSupport, [4]ad.V{x, d.Probs}, 2)
 	}
+	if !x.RequiresGrad() && x.Size() >= d.Logits.Size() {
+		// fast path: one vectorized fused node (asm softplus) after a
+		// support check
+		for i, v := range x.Data() {
+			if v != 0 && v != 1 {
+				uvFailSupport(d, v, i)
+			}
+		}
+		return d.t.BernoulliLogitsLogProb(x, d.Logits)
+	}
 	return uvFused(d, &d.memo, bernoulliLogitsK, boolSupport, [4]ad.V{x, d.Logits}, 2)
 }
 
