@@ -185,6 +185,31 @@ func TestFillSamplers(t *testing.T) {
 	g.FillNormal(x)
 	checkMoments(t, "FillNormal", x, 0, 1)
 	checkKS(t, "FillNormal", x, func(v float64) float64 { return 0.5 * math.Erfc(-v/math.Sqrt2) })
+	// the ziggurat's tail (|x| > r, reached only through the slow path)
+	// has the right mass
+	big := make([]float64, 2000000)
+	g.FillNormal(big)
+	tail := 0
+	for _, v := range big {
+		if math.Abs(v) > 3.6541528853610088 {
+			tail++
+		}
+	}
+	want := 2e6 * math.Erfc(3.6541528853610088/math.Sqrt2)
+	if math.Abs(float64(tail)-want) > 5*math.Sqrt(want) {
+		t.Errorf("FillNormal tail count %d, want %.0f", tail, want)
+	}
+	// and so does the wedge region of the widest layers (|x| in [2.5, 3.6])
+	wedge := 0
+	for _, v := range big {
+		if a := math.Abs(v); a > 2.5 && a < 3.6 {
+			wedge++
+		}
+	}
+	want = 2e6 * (math.Erfc(2.5/math.Sqrt2) - math.Erfc(3.6/math.Sqrt2))
+	if math.Abs(float64(wedge)-want) > 5*math.Sqrt(want) {
+		t.Errorf("FillNormal count in [2.5, 3.6] %d, want %.0f", wedge, want)
+	}
 	// odd lengths and chunk boundaries
 	for _, n := range []int{1, 255, 257, 1000} {
 		y := x[:n]
