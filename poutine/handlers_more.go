@@ -34,6 +34,17 @@ func checkValueShape(op, name string, d dist.Distribution, v ad.V) {
 	}
 }
 
+// constOf records d on t: a 0-dim tensor as a plain scalar constant
+// (copying one number is cheaper than referencing it, and scalar fast paths
+// read scalars from the tape's own storage), anything else by reference,
+// without copying.
+func constOf(t *ad.Tape, d *tensor.Dense) ad.V {
+	if len(d.Shape()) == 0 {
+		return t.Scalar(d.Data()[0])
+	}
+	return t.ConstRef(d.Shape(), d.Data())
+}
+
 func checkData(op string, data map[string]*tensor.Dense) {
 	for name, d := range data {
 		if d == nil || !d.IsContiguous() {
@@ -103,7 +114,7 @@ func (h *DoHandler) Process(m *Msg) {
 	if m.Fn == nil {
 		failSite(m.Name, "do: sample site has no distribution")
 	}
-	v := m.Fn.Tape().ConstRef(e.value.Shape(), e.value.Data())
+	v := constOf(m.Fn.Tape(), e.value)
 	checkValueShape("do", m.Name, m.Fn, v)
 	// Split the node: a fresh copy with the original name goes through the
 	// whole stack (its plates re-enter from scratch).
@@ -294,7 +305,7 @@ func (h *SubstituteHandler) Process(m *Msg) {
 	}
 	var v ad.V
 	if d, ok := h.Data[m.Name]; ok {
-		v = t.ConstRef(d.Shape(), d.Data())
+		v = constOf(t, d)
 	} else if h.Fn != nil {
 		v = h.Fn(m)
 	}
