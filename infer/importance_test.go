@@ -449,3 +449,17 @@ func TestVectorizedErrors(t *testing.T) {
 		t.Errorf("guide site missing from model: %v", err)
 	}
 }
+
+func BenchmarkVectorizedImportanceWeights(b *testing.B) {
+	r := poutine.NewRuntime(2)
+	g := isGuide(1.5)
+	VectorizedImportanceWeights(r, isModel, g, 1000, 1)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, _, _, err := VectorizedImportanceWeights(r, isModel, g, 1000, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000, "ns/particle")
+}
