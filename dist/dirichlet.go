@@ -35,7 +35,7 @@ func (d *DirichletDist) Name() string                    { return "Dirichlet" }
 func (d *DirichletDist) Tape() *ad.Tape                  { return d.Concentration.Tape() }
 func (d *DirichletDist) BatchShape() []int               { return d.batch.Slice() }
 func (d *DirichletDist) EventShape() []int               { return d.event.Slice() }
-func (d *DirichletDist) Support() constraints.Constraint { return mvSimplex }
+func (d *DirichletDist) Support() constraints.Constraint { return constraints.Simplex }
 
 // HasRSample is false: gyro does not implement the implicit
 // reparameterization of Gamma samples (PyTorch's Dirichlet.rsample).

@@ -1,8 +1,6 @@
 package dist
 
 import (
-	"fmt"
-
 	ad "github.com/gyro-ppl/gyro/autodiff"
 	"github.com/gyro-ppl/gyro/dist/constraints"
 )
@@ -14,7 +12,7 @@ type IndependentDist struct {
 	Base                    Distribution
 	ReinterpretedBatchNdims int
 	batch, event            Shape
-	support                 mvIndependentConstraint
+	support                 constraints.IndependentConstraint
 }
 
 var independentPool = NewPool[IndependentDist]()
@@ -43,7 +41,7 @@ func Independent(base Distribution, reinterpretedBatchNdims int) *IndependentDis
 	}
 	d.event.n = copy(d.event.d[:], bs[k:])
 	d.event.n += copy(d.event.d[d.event.n:], es)
-	d.support = mvIndependentConstraint{base: base.Support(), n: n}
+	d.support = constraints.IndependentConstraint{Base: base.Support(), N: n}
 	return d
 }
 
@@ -180,20 +178,4 @@ func mvSumRightmost(dist string, t *ad.Tape, v ad.V, n int) ad.V {
 	buf[k] = 1
 	s := t.SumTo(v, buf[:k+1]...)
 	return t.Reshape(s, buf[:k]...)
-}
-
-// mvIndependentConstraint is a base constraint with n more event
-// dimensions (PyTorch's constraints.independent).
-type mvIndependentConstraint struct {
-	base constraints.Constraint
-	n    int
-}
-
-func (c *mvIndependentConstraint) Name() string {
-	return fmt.Sprintf("independent(%s, %d)", c.base.Name(), c.n)
-}
-func (c *mvIndependentConstraint) IsDiscrete() bool { return c.base.IsDiscrete() }
-func (c *mvIndependentConstraint) EventDim() int    { return c.base.EventDim() + c.n }
-func (c *mvIndependentConstraint) Check(x []float64, shape []int) (bool, int) {
-	return c.base.Check(x, shape)
 }

@@ -15,7 +15,6 @@ type LKJCholeskyDist struct {
 	Dim           int
 	Concentration ad.V // batch shape
 	batch, event  Shape
-	support       mvCorrCholesky
 }
 
 var lkjPool = NewPool[LKJCholeskyDist]()
@@ -41,7 +40,7 @@ func (d *LKJCholeskyDist) Name() string                    { return "LKJCholesky
 func (d *LKJCholeskyDist) Tape() *ad.Tape                  { return d.Concentration.Tape() }
 func (d *LKJCholeskyDist) BatchShape() []int               { return d.batch.Slice() }
 func (d *LKJCholeskyDist) EventShape() []int               { return d.event.Slice() }
-func (d *LKJCholeskyDist) Support() constraints.Constraint { return &d.support }
+func (d *LKJCholeskyDist) Support() constraints.Constraint { return constraints.CorrCholesky }
 func (d *LKJCholeskyDist) HasRSample() bool                { return false }
 
 // LogProb is PyTorch's: Σ_{i≥1} (2(η-1) + D-1-i)·log L_ii minus the
@@ -52,7 +51,7 @@ func (d *LKJCholeskyDist) LogProb(x ad.V) ad.V {
 	const name = "LKJCholesky"
 	t := d.Tape()
 	mvCheckValue(name, x, d.batch.Slice(), d.event.Slice())
-	if ok, bad := d.support.Check(x.Data(), x.Shape()); !ok {
+	if ok, bad := constraints.CorrCholesky.Check(x.Data(), x.Shape()); !ok {
 		Fail(name, "value", "must be the Cholesky factor of a correlation matrix (lower triangular, positive diagonal, unit rows); element %v at flat index %d fails", x.Data()[bad], bad)
 	}
 	D := d.Dim
@@ -161,38 +160,4 @@ func (d *LKJCholeskyDist) Variance() ad.V { return d.Mean() }
 // Expand broadcasts the concentration to batchShape.
 func (d *LKJCholeskyDist) Expand(batchShape ...int) Distribution {
 	return LKJCholesky(d.Dim, d.Tape().Expand(d.Concentration, batchShape...))
-}
-
-// mvCorrCholesky is PyTorch's corr_cholesky constraint.
-type mvCorrCholesky struct{}
-
-func (c *mvCorrCholesky) Name() string     { return "corr_cholesky" }
-func (c *mvCorrCholesky) IsDiscrete() bool { return false }
-func (c *mvCorrCholesky) EventDim() int    { return 2 }
-func (c *mvCorrCholesky) Check(x []float64, shape []int) (bool, int) {
-	if len(shape) < 2 || shape[len(shape)-1] != shape[len(shape)-2] {
-		return false, 0
-	}
-	n := shape[len(shape)-1]
-	tol := mvEps * float64(n) * 10
-	for b := 0; b < len(x)/(n*n); b++ {
-		a := x[b*n*n : (b+1)*n*n]
-		for i := 0; i < n; i++ {
-			s := 0.0
-			for j := 0; j < n; j++ {
-				v := a[i*n+j]
-				if j > i && v != 0 {
-					return false, b*n*n + i*n + j
-				}
-				s += v * v
-			}
-			if !(a[i*n+i] > 0) {
-				return false, b*n*n + i*n + i
-			}
-			if !(math.Abs(math.Sqrt(s)-1) <= tol) {
-				return false, b*n*n + i*n
-			}
-		}
-	}
-	return true, -1
 }

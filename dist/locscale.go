@@ -687,7 +687,7 @@ func (d *StudentTDist) Expand(batchShape ...int) Distribution {
 // validation (the support is the closed interval) and get log density -Inf.
 type UniformDist struct {
 	Low, High ad.V
-	support   uvBounded
+	support   constraints.Bounded
 	uvBase
 }
 
@@ -711,7 +711,7 @@ func Uniform(low, high ad.V) *UniformDist {
 		}
 	}
 	d.Low, d.High = low, high
-	d.support = uvBounded{name: "interval(low, high)", lo: low, hi: high}
+	d.support = constraints.IntervalV(low, high)
 	return d
 }
 

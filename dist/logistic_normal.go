@@ -48,7 +48,7 @@ func (d *LogisticNormalDist) Name() string                    { return "Logistic
 func (d *LogisticNormalDist) Tape() *ad.Tape                  { return d.Loc.Tape() }
 func (d *LogisticNormalDist) BatchShape() []int               { return d.batch.Slice() }
 func (d *LogisticNormalDist) EventShape() []int               { return d.event.Slice() }
-func (d *LogisticNormalDist) Support() constraints.Constraint { return mvSimplex }
+func (d *LogisticNormalDist) Support() constraints.Constraint { return constraints.Simplex }
 func (d *LogisticNormalDist) HasRSample() bool                { return true }
 
 // logOffset is the constant log(K - k) for k = 0..K-1.

@@ -84,7 +84,7 @@ func (d *LowRankMultivariateNormalDist) Name() string                    { retur
 func (d *LowRankMultivariateNormalDist) Tape() *ad.Tape                  { return d.Loc.Tape() }
 func (d *LowRankMultivariateNormalDist) BatchShape() []int               { return d.batch.Slice() }
 func (d *LowRankMultivariateNormalDist) EventShape() []int               { return d.event.Slice() }
-func (d *LowRankMultivariateNormalDist) Support() constraints.Constraint { return mvRealVector }
+func (d *LowRankMultivariateNormalDist) Support() constraints.Constraint { return constraints.RealVector }
 func (d *LowRankMultivariateNormalDist) HasRSample() bool                { return true }
 
 // logDet is log det Σ = 2·Σ log diag(capTril) + Σ log D.

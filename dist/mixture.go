@@ -136,7 +136,7 @@ func (d *MixtureOfDiagNormalsDist) Name() string                    { return "Mi
 func (d *MixtureOfDiagNormalsDist) Tape() *ad.Tape                  { return d.Locs.Tape() }
 func (d *MixtureOfDiagNormalsDist) BatchShape() []int               { return d.batch.Slice() }
 func (d *MixtureOfDiagNormalsDist) EventShape() []int               { return d.event.Slice() }
-func (d *MixtureOfDiagNormalsDist) Support() constraints.Constraint { return mvRealVector }
+func (d *MixtureOfDiagNormalsDist) Support() constraints.Constraint { return constraints.RealVector }
 
 // HasRSample is false: Pyro's pathwise mixture gradient (Jankowiak &
 // Karaletsos) is not implemented in gyro.

@@ -90,7 +90,7 @@ func (d *MultivariateNormalDist) Name() string                    { return "Mult
 func (d *MultivariateNormalDist) Tape() *ad.Tape                  { return d.Loc.Tape() }
 func (d *MultivariateNormalDist) BatchShape() []int               { return d.batch.Slice() }
 func (d *MultivariateNormalDist) EventShape() []int               { return d.event.Slice() }
-func (d *MultivariateNormalDist) Support() constraints.Constraint { return mvRealVector }
+func (d *MultivariateNormalDist) Support() constraints.Constraint { return constraints.RealVector }
 func (d *MultivariateNormalDist) HasRSample() bool                { return true }
 
 // LogProb is -½(n·log 2π + ‖L⁻¹(x-loc)‖²) - Σ log L_ii, with the
@@ -303,12 +303,3 @@ func mvCholesky(dist, param string, m ad.V) (L ad.V) {
 	}()
 	return m.Tape().Cholesky(m)
 }
-
-var mvRealVector constraints.Constraint = &mvEventConstraint{name: "real_vector", eventDim: 1, check: func(x []float64, _ []int) (bool, int) {
-	for i, v := range x {
-		if v != v {
-			return false, i
-		}
-	}
-	return true, -1
-}}

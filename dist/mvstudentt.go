@@ -51,7 +51,7 @@ func (d *MultivariateStudentTDist) Name() string                    { return "Mu
 func (d *MultivariateStudentTDist) Tape() *ad.Tape                  { return d.Df.Tape() }
 func (d *MultivariateStudentTDist) BatchShape() []int               { return d.batch.Slice() }
 func (d *MultivariateStudentTDist) EventShape() []int               { return d.event.Slice() }
-func (d *MultivariateStudentTDist) Support() constraints.Constraint { return mvRealVector }
+func (d *MultivariateStudentTDist) Support() constraints.Constraint { return constraints.RealVector }
 func (d *MultivariateStudentTDist) HasRSample() bool                { return true }
 
 // LogProb is -(df+n)/2·log1p(M/df) - Z with M = ‖L⁻¹(x-loc)‖² and

@@ -117,7 +117,7 @@ func (d *OneHotCategoricalDist) Name() string                    { return "OneHo
 func (d *OneHotCategoricalDist) Tape() *ad.Tape                  { return d.param().Tape() }
 func (d *OneHotCategoricalDist) BatchShape() []int               { return d.batch.Slice() }
 func (d *OneHotCategoricalDist) EventShape() []int               { return d.event.Slice() }
-func (d *OneHotCategoricalDist) Support() constraints.Constraint { return mvOneHot }
+func (d *OneHotCategoricalDist) Support() constraints.Constraint { return constraints.OneHot }
 func (d *OneHotCategoricalDist) HasRSample() bool                { return false }
 
 // LogProb is the normalized logit at the hot position of each one-hot
@@ -220,23 +220,3 @@ func mvCheckOneHot(dist string, x ad.V) {
 		}
 	}
 }
-
-var mvOneHot constraints.Constraint = &mvEventConstraint{name: "one_hot", discrete: true, eventDim: 1, check: func(x []float64, shape []int) (bool, int) {
-	if len(shape) == 0 {
-		return false, 0
-	}
-	k := shape[len(shape)-1]
-	for r := 0; k > 0 && r < len(x)/k; r++ {
-		s := 0.0
-		for j, y := range x[r*k : (r+1)*k] {
-			if y != 0 && y != 1 {
-				return false, r*k + j
-			}
-			s += y
-		}
-		if s != 1 {
-			return false, r * k
-		}
-	}
-	return true, -1
-}}

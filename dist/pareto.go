@@ -11,7 +11,7 @@ import (
 // index Alpha (Pyro's Pareto(scale, alpha)).
 type ParetoDist struct {
 	Scale, Alpha ad.V
-	support      uvBounded
+	support      constraints.Bounded
 	uvBase
 }
 
@@ -24,7 +24,7 @@ func Pareto(scale, alpha ad.V) *ParetoDist {
 	uvCheck("Pareto", "scale", scale, uvPositive, "positive")
 	uvCheck("Pareto", "alpha", alpha, uvPositive, "positive")
 	d.Scale, d.Alpha = scale, alpha
-	d.support = uvBounded{name: "greater_than_eq(lower_bound=scale)", lo: scale, hiK: math.Inf(1)}
+	d.support = constraints.GreaterThanEqV(scale)
 	return d
 }
 

@@ -188,7 +188,7 @@ func (d *RelaxedOneHotCategoricalDist) Name() string                    { return
 func (d *RelaxedOneHotCategoricalDist) Tape() *ad.Tape                  { return d.Temperature.Tape() }
 func (d *RelaxedOneHotCategoricalDist) BatchShape() []int               { return d.batch.Slice() }
 func (d *RelaxedOneHotCategoricalDist) EventShape() []int               { return d.event.Slice() }
-func (d *RelaxedOneHotCategoricalDist) Support() constraints.Constraint { return mvSimplex }
+func (d *RelaxedOneHotCategoricalDist) Support() constraints.Constraint { return constraints.Simplex }
 func (d *RelaxedOneHotCategoricalDist) HasRSample() bool                { return true }
 
 // LogProb is PyTorch's: with x = log y and s = logits - T·x,
