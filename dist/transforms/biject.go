@@ -51,7 +51,7 @@ func init() {
 // Tensor-bounded constraints (constraints.IntervalV, …) give transforms
 // differentiable in the bounds, drawn from the bounds' tape pool; float
 // bounds other than 0/1 allocate one small object per call (build those
-// once). Discrete, dependent and other constraints (sphere, symmetric, …)
+// once, or use BijectToOn). Discrete, dependent and other constraints (sphere, symmetric, …)
 // have no bijection and give an error naming the constraint.
 func BijectTo(c constraints.Constraint) (Transform, error) {
 	switch c {
