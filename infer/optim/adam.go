@@ -80,7 +80,7 @@ func NewClippedAdam(lr float64, opts ...Option) (*ClippedAdam, error) {
 		return nil, err
 	}
 	o := &ClippedAdam{}
-	o.core = newCore("ClippedAdam", cfg, clippedAdamRule{})
+	o.core = newCore("ClippedAdam", cfg, &clippedAdamRule{})
 	return o, nil
 }
 
@@ -91,7 +91,10 @@ func checkAdam(k *checker, c *Config) {
 	k.nonNegative("weight_decay", c.WeightDecay)
 }
 
-type adamRule struct{ amsgrad, decoupled bool }
+type adamRule struct {
+	amsgrad, decoupled bool
+	k                  adamConsts // per-step constants, kept here so the kernel call does not allocate
+}
 
 func (r *adamRule) bufNames() []string {
 	if r.amsgrad {
@@ -103,39 +106,32 @@ func (r *adamRule) scalarNames() []string       { return nil }
 func (r *adamRule) initSlot(_ *Config, _ *slot) {}
 
 func (r *adamRule) update(c *Config, s *slot, x, g []float64) {
-	g = g[:len(x)]
-	m := s.bufs[0][:len(x)]
-	v := s.bufs[1][:len(x)]
 	b1, b2, eps, lr, wd := c.Beta1, c.Beta2, c.Eps, c.LR, c.WeightDecay
-	a1, a2 := 1-b1, 1-b2
 	k := float64(s.step)
 	bc1 := 1 - math.Pow(b1, k)
 	bc2 := 1 - math.Pow(b2, k)
 	negStep := -(lr / bc1)
 	bc2s := math.Sqrt(bc2)
-	if r.decoupled && wd != 0 {
-		shrink := 1 - lr*wd
-		for i := range x {
-			x[i] *= shrink
+	if r.decoupled {
+		if wd != 0 {
+			shrink := 1 - lr*wd
+			for i := range x {
+				x[i] *= shrink
+			}
 		}
 		wd = 0
 	}
-	if r.amsgrad {
-		vmax := s.bufs[2][:len(x)]
-		for i := range x {
-			gi := g[i]
-			if wd != 0 {
-				gi += wd * x[i]
-			}
-			m[i] = m[i]*b1 + a1*gi
-			v[i] = v[i]*b2 + a2*gi*gi
-			if v[i] > vmax[i] {
-				vmax[i] = v[i]
-			}
-			x[i] += negStep * m[i] / (math.Sqrt(vmax[i])/bc2s + eps)
-		}
+	if !r.amsgrad {
+		r.k = adamConsts{b1: b1, a1: 1 - b1, b2: b2, a2: 1 - b2, wd: wd, negStep: negStep, bc2s: bc2s, eps: eps,
+			lo: math.Inf(-1), hi: math.Inf(1)}
+		adamKernel(x, g[:len(x)], s.bufs[0][:len(x)], s.bufs[1][:len(x)], &r.k)
 		return
 	}
+	g = g[:len(x)]
+	m := s.bufs[0][:len(x)]
+	v := s.bufs[1][:len(x)]
+	vmax := s.bufs[2][:len(x)]
+	a1, a2 := 1-b1, 1-b2
 	for i := range x {
 		gi := g[i]
 		if wd != 0 {
@@ -143,37 +139,31 @@ func (r *adamRule) update(c *Config, s *slot, x, g []float64) {
 		}
 		m[i] = m[i]*b1 + a1*gi
 		v[i] = v[i]*b2 + a2*gi*gi
-		x[i] += negStep * m[i] / (math.Sqrt(v[i])/bc2s + eps)
+		if v[i] > vmax[i] {
+			vmax[i] = v[i]
+		}
+		x[i] += negStep * m[i] / (math.Sqrt(vmax[i])/bc2s + eps)
 	}
 }
 
-type clippedAdamRule struct{}
+type clippedAdamRule struct {
+	k adamConsts
+}
 
-func (clippedAdamRule) bufNames() []string    { return []string{"exp_avg", "exp_avg_sq"} }
-func (clippedAdamRule) scalarNames() []string { return []string{"lr_factor"} }
-func (clippedAdamRule) initSlot(_ *Config, s *slot) {
+func (*clippedAdamRule) bufNames() []string    { return []string{"exp_avg", "exp_avg_sq"} }
+func (*clippedAdamRule) scalarNames() []string { return []string{"lr_factor"} }
+func (*clippedAdamRule) initSlot(_ *Config, s *slot) {
 	s.scal[0] = 1
 }
 
-func (clippedAdamRule) update(c *Config, s *slot, x, g []float64) {
-	g = g[:len(x)]
-	m := s.bufs[0][:len(x)]
-	v := s.bufs[1][:len(x)]
+func (r *clippedAdamRule) update(c *Config, s *slot, x, g []float64) {
 	s.scal[0] *= c.LRD
 	lr := c.LR * s.scal[0]
-	b1, b2, eps, wd, clip := c.Beta1, c.Beta2, c.Eps, c.WeightDecay, c.ClipNorm
-	a1, a2 := 1-b1, 1-b2
+	b1, b2 := c.Beta1, c.Beta2
 	k := float64(s.step)
 	bc1 := 1 - math.Pow(b1, k)
 	bc2 := 1 - math.Pow(b2, k)
-	negStep := -(lr * math.Sqrt(bc2) / bc1)
-	for i := range x {
-		gi := min(max(g[i], -clip), clip)
-		if wd != 0 {
-			gi += wd * x[i]
-		}
-		m[i] = m[i]*b1 + a1*gi
-		v[i] = v[i]*b2 + a2*gi*gi
-		x[i] += negStep * m[i] / (math.Sqrt(v[i]) + eps)
-	}
+	r.k = adamConsts{b1: b1, a1: 1 - b1, b2: b2, a2: 1 - b2, wd: c.WeightDecay, negStep: -(lr * math.Sqrt(bc2) / bc1),
+		bc2s: 1, eps: c.Eps, lo: -c.ClipNorm, hi: c.ClipNorm}
+	adamKernel(x, g[:len(x)], s.bufs[0][:len(x)], s.bufs[1][:len(x)], &r.k)
 }
