@@ -80,12 +80,14 @@ func mvUnsqueezeAt(t *ad.Tape, v ad.V, axis int) ad.V {
 	return t.Reshape(v, buf[:nd]...)
 }
 
-func (d *LowRankMultivariateNormalDist) Name() string                    { return "LowRankMultivariateNormal" }
-func (d *LowRankMultivariateNormalDist) Tape() *ad.Tape                  { return d.Loc.Tape() }
-func (d *LowRankMultivariateNormalDist) BatchShape() []int               { return d.batch.Slice() }
-func (d *LowRankMultivariateNormalDist) EventShape() []int               { return d.event.Slice() }
-func (d *LowRankMultivariateNormalDist) Support() constraints.Constraint { return constraints.RealVector }
-func (d *LowRankMultivariateNormalDist) HasRSample() bool                { return true }
+func (d *LowRankMultivariateNormalDist) Name() string      { return "LowRankMultivariateNormal" }
+func (d *LowRankMultivariateNormalDist) Tape() *ad.Tape    { return d.Loc.Tape() }
+func (d *LowRankMultivariateNormalDist) BatchShape() []int { return d.batch.Slice() }
+func (d *LowRankMultivariateNormalDist) EventShape() []int { return d.event.Slice() }
+func (d *LowRankMultivariateNormalDist) Support() constraints.Constraint {
+	return constraints.RealVector
+}
+func (d *LowRankMultivariateNormalDist) HasRSample() bool { return true }
 
 // logDet is log det Σ = 2·Σ log diag(capTril) + Σ log D.
 func (d *LowRankMultivariateNormalDist) logDet() ad.V {
