@@ -20,10 +20,8 @@ func ParamsOf(dst []Param, entries []*poutine.ParamEntry) []Param {
 // checkGrads returns an error for the first NaN or infinite gradient entry.
 func checkGrads(who string, params []Param) error {
 	for _, p := range params {
-		for j, g := range p.Grad {
-			if math.IsNaN(g) || math.IsInf(g, 0) {
-				return &GradError{Optimizer: who, Param: p.Name, Index: j, Value: g}
-			}
+		if j := firstNonFinite(p.Grad); j >= 0 {
+			return &GradError{Optimizer: who, Param: p.Name, Index: j, Value: p.Grad[j]}
 		}
 	}
 	return nil

@@ -187,10 +187,8 @@ func (c *core) StepParams(params []Param) error {
 		if len(p.Data) != len(p.Grad) {
 			return fmt.Errorf("optim: %s: parameter %q has %d values but %d gradient entries", c.name, p.Name, len(p.Data), len(p.Grad))
 		}
-		for j, g := range p.Grad {
-			if math.IsNaN(g) || math.IsInf(g, 0) {
-				return &GradError{Optimizer: c.name, Param: p.Name, Index: j, Value: g}
-			}
+		if j := firstNonFinite(p.Grad); j >= 0 {
+			return &GradError{Optimizer: c.name, Param: p.Name, Index: j, Value: p.Grad[j]}
 		}
 		s := c.state[p.Name]
 		if s != nil {
@@ -267,3 +265,29 @@ func (c *core) ResetState() { clear(c.state) }
 
 // Forget drops the state of the parameter called name (no-op when absent).
 func (c *core) Forget(name string) { delete(c.state, name) }
+
+// firstNonFinite returns the index of the first NaN or ±Inf in g, or −1.
+// The fast pass sums g[i]·0, which is NaN exactly when some g[i] is NaN or
+// infinite, in four independent accumulators and without branches.
+func firstNonFinite(g []float64) int {
+	var a0, a1, a2, a3 float64
+	i := 0
+	for ; i+4 <= len(g); i += 4 {
+		a0 += g[i] * 0
+		a1 += g[i+1] * 0
+		a2 += g[i+2] * 0
+		a3 += g[i+3] * 0
+	}
+	for ; i < len(g); i++ {
+		a0 += g[i] * 0
+	}
+	if a0+a1+a2+a3 == 0 {
+		return -1
+	}
+	for j, x := range g {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return j
+		}
+	}
+	return -1
+}

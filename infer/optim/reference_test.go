@@ -8,6 +8,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/gyro-ppl/gyro/asm"
 	"github.com/gyro-ppl/gyro/infer/optim"
 )
 
@@ -221,8 +222,31 @@ func vecErr(a, b []float64) (worst float64, at int) {
 
 const refTol = 1e-12
 
+// TestTrajectoriesMatchPyTorch replays every reference case with each
+// implementation of the Adam element kernel this CPU supports.
 func TestTrajectoriesMatchPyTorch(t *testing.T) {
 	ref := loadRef(t)
+	impls := asm.ImplsOf("optim.Adam")
+	if len(impls) == 0 { // purego: the generic twin only
+		checkTrajectories(t, ref)
+		return
+	}
+	for _, im := range impls {
+		if !im.Supported {
+			continue
+		}
+		t.Run(im.Name, func(t *testing.T) {
+			restore, err := asm.Select("optim.Adam", im.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer restore()
+			checkTrajectories(t, ref)
+		})
+	}
+}
+
+func checkTrajectories(t *testing.T, ref *refFile) {
 	if len(ref.Optimizers) < 50 {
 		t.Fatalf("reference has %d optimizer cases", len(ref.Optimizers))
 	}
