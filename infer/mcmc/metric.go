@@ -1,0 +1,179 @@
+package mcmc
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+)
+
+// metric is a Euclidean metric: a diagonal or dense inverse mass matrix
+// M⁻¹ and what sampling momenta p ~ N(0, M) needs.
+type metric struct {
+	d     int
+	dense bool
+	// diag: inv[i] = M⁻¹ᵢᵢ and sd[i] = 1/sqrt(inv[i]).
+	// dense: inv is M⁻¹ (d×d, row-major) and chol is its lower Cholesky
+	// factor L (M⁻¹ = L Lᵀ); momenta are p = L⁻ᵀ u with u ~ N(0, I).
+	inv  []float64
+	sd   []float64
+	chol []float64
+}
+
+func newMetric(d int, dense bool) *metric {
+	m := &metric{d: d, dense: dense}
+	if dense {
+		m.inv = make([]float64, d*d)
+		m.chol = make([]float64, d*d)
+		for i := 0; i < d; i++ {
+			m.inv[i*d+i] = 1
+			m.chol[i*d+i] = 1
+		}
+	} else {
+		m.inv = make([]float64, d)
+		m.sd = make([]float64, d)
+		for i := range m.inv {
+			m.inv[i] = 1
+			m.sd[i] = 1
+		}
+	}
+	return m
+}
+
+// setInverse installs a new inverse mass matrix (length d for diagonal,
+// d*d for dense), checking it is usable.
+func (m *metric) setInverse(inv []float64) error {
+	if m.dense {
+		if len(inv) != m.d*m.d {
+			return errors.New("mcmc: dense inverse mass matrix must have dim*dim entries")
+		}
+		for i := 0; i < m.d; i++ {
+			for j := 0; j < i; j++ {
+				if inv[i*m.d+j] != inv[j*m.d+i] {
+					return errors.New("mcmc: dense inverse mass matrix is not symmetric")
+				}
+			}
+		}
+		if err := cholesky(m.chol, inv, m.d); err != nil {
+			return err
+		}
+		copy(m.inv, inv)
+		return nil
+	}
+	if len(inv) != m.d {
+		return errors.New("mcmc: diagonal inverse mass matrix must have dim entries")
+	}
+	for i, v := range inv {
+		if !(v > 0) || math.IsInf(v, 0) {
+			return errors.New("mcmc: diagonal inverse mass matrix entries must be positive and finite")
+		}
+		m.inv[i] = v
+		m.sd[i] = 1 / math.Sqrt(v)
+	}
+	return nil
+}
+
+// cholesky writes the lower Cholesky factor of the symmetric d×d matrix a
+// into l (both row-major).
+func cholesky(l, a []float64, d int) error {
+	clear(l)
+	for j := 0; j < d; j++ {
+		s := a[j*d+j]
+		for k := 0; k < j; k++ {
+			s -= l[j*d+k] * l[j*d+k]
+		}
+		if !(s > 0) || math.IsInf(s, 0) {
+			return errors.New("mcmc: dense inverse mass matrix is not positive definite")
+		}
+		ljj := math.Sqrt(s)
+		l[j*d+j] = ljj
+		for i := j + 1; i < d; i++ {
+			s := a[i*d+j]
+			for k := 0; k < j; k++ {
+				s -= l[i*d+k] * l[j*d+k]
+			}
+			l[i*d+j] = s / ljj
+		}
+	}
+	return nil
+}
+
+// kinetic returns ½ pᵀ M⁻¹ p.
+func (m *metric) kinetic(p []float64) float64 {
+	var s float64
+	if m.dense {
+		d := m.d
+		for i := 0; i < d; i++ {
+			row := m.inv[i*d : i*d+d]
+			var r float64
+			for j, v := range row {
+				r += v * p[j]
+			}
+			s += p[i] * r
+		}
+		return 0.5 * s
+	}
+	for i, v := range m.inv {
+		s += v * p[i] * p[i]
+	}
+	return 0.5 * s
+}
+
+// sharp writes p♯ = M⁻¹ p into dst.
+func (m *metric) sharp(dst, p []float64) {
+	if m.dense {
+		d := m.d
+		for i := 0; i < d; i++ {
+			row := m.inv[i*d : i*d+d]
+			var r float64
+			for j, v := range row {
+				r += v * p[j]
+			}
+			dst[i] = r
+		}
+		return
+	}
+	for i, v := range m.inv {
+		dst[i] = v * p[i]
+	}
+}
+
+// addSharp performs q += eps · M⁻¹ p.
+func (m *metric) addSharp(q []float64, eps float64, p []float64) {
+	if m.dense {
+		d := m.d
+		for i := 0; i < d; i++ {
+			row := m.inv[i*d : i*d+d]
+			var r float64
+			for j, v := range row {
+				r += v * p[j]
+			}
+			q[i] += eps * r
+		}
+		return
+	}
+	for i, v := range m.inv {
+		q[i] += eps * v * p[i]
+	}
+}
+
+// sampleMomentum draws p ~ N(0, M).
+func (m *metric) sampleMomentum(rng *rand.Rand, p []float64) {
+	if m.dense {
+		// Solve Lᵀ p = u by back substitution.
+		d := m.d
+		for i := range p {
+			p[i] = rng.NormFloat64()
+		}
+		for i := d - 1; i >= 0; i-- {
+			s := p[i]
+			for k := i + 1; k < d; k++ {
+				s -= m.chol[k*d+i] * p[k]
+			}
+			p[i] = s / m.chol[i*d+i]
+		}
+		return
+	}
+	for i, s := range m.sd {
+		p[i] = s * rng.NormFloat64()
+	}
+}
