@@ -65,41 +65,49 @@ func ClipGradNormP(params []Param, maxNorm, p float64) (float64, error) {
 	return total, nil
 }
 
-// gradNorm is the p-norm of all gradient entries; the 2-norm is rescaled
-// when the sum of squares overflows or underflows.
+// gradNorm is the p-norm of all gradient entries (all finite); the 2-norm
+// is rescaled by the largest entry only when the plain sum of squares
+// overflows or underflows.
 func gradNorm(params []Param, p float64) float64 {
+	if p == 2 {
+		var s0, s1, s2, s3 float64
+		for _, q := range params {
+			g := q.Grad
+			i := 0
+			for ; i+4 <= len(g); i += 4 {
+				s0 += g[i] * g[i]
+				s1 += g[i+1] * g[i+1]
+				s2 += g[i+2] * g[i+2]
+				s3 += g[i+3] * g[i+3]
+			}
+			for ; i < len(g); i++ {
+				s0 += g[i] * g[i]
+			}
+		}
+		if ss := (s0 + s1) + (s2 + s3); !math.IsInf(ss, 0) && ss > 1e-280 {
+			return math.Sqrt(ss)
+		}
+	}
 	amax := 0.0
 	for _, q := range params {
 		for _, g := range q.Grad {
-			amax = max(amax, math.Abs(g))
+			if a := math.Abs(g); a > amax {
+				amax = a
+			}
 		}
 	}
 	if math.IsInf(p, 1) || amax == 0 {
 		return amax
 	}
-	if p == 2 {
-		var ss float64
-		for _, q := range params {
-			for _, g := range q.Grad {
-				ss += g * g
-			}
-		}
-		if !math.IsInf(ss, 0) && ss > 1e-280 {
-			return math.Sqrt(ss)
-		}
-		ss = 0
-		for _, q := range params {
-			for _, g := range q.Grad {
-				t := g / amax
-				ss += t * t
-			}
-		}
-		return amax * math.Sqrt(ss)
-	}
 	var s float64
 	for _, q := range params {
 		for _, g := range q.Grad {
-			s += math.Pow(math.Abs(g)/amax, p)
+			t := math.Abs(g) / amax
+			if p == 2 {
+				s += t * t
+			} else {
+				s += math.Pow(t, p)
+			}
 		}
 	}
 	return amax * math.Pow(s, 1/p)
