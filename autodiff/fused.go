@@ -25,7 +25,11 @@ func (t *Tape) NormalLogProb(x, loc, scale V) V {
 	if nx.ndim == 0 && nl.ndim == 0 && ns.ndim == 0 {
 		s := t.val[ns.off]
 		z := (t.val[nx.off] - t.val[nl.off]) / s
-		v := t.newScalar(opNormalLogProb, flags, x.i, loc.i, -0.5*z*z-math.Log(s)-lnSqrt2PiConst)
+		logS := 0.0
+		if s != 1 {
+			logS = math.Log(s)
+		}
+		v := t.newScalar(opNormalLogProb, flags, x.i, loc.i, -0.5*z*z-logS-lnSqrt2PiConst)
 		t.nodes[v.i].c = scale.i
 		return v
 	}

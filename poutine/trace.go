@@ -22,6 +22,11 @@ type Trace struct {
 	// every run costs one map lookup per site and no map writes.
 	index map[string]*siteRef
 	gen   uint64
+	// order remembers the sites' refs in the order of the last run: a model
+	// that records the same names in the same order finds each ref here
+	// (one string comparison, usually of identical pointers) and never
+	// touches the map.
+	order []*siteRef
 	// GraphType is "flat" or "dense" (dense adds dependency edges; see
 	// Predecessors).
 	GraphType string
@@ -31,8 +36,9 @@ type Trace struct {
 func NewTrace() *Trace { return &Trace{index: make(map[string]*siteRef), GraphType: "flat", gen: 1} }
 
 type siteRef struct {
-	i   int
-	gen uint64
+	name string
+	i    int
+	gen  uint64
 }
 
 // Clear empties the trace, keeping its memory.
@@ -42,6 +48,7 @@ func (tr *Trace) Clear() {
 	if len(tr.index) > 4096 {
 		// names from many different runs: drop them rather than grow forever
 		clear(tr.index)
+		tr.order = tr.order[:0]
 	}
 }
 
@@ -68,15 +75,26 @@ func (tr *Trace) Has(name string) bool { return tr.Get(name) != nil }
 
 // add records a copy of m; duplicate names are an error naming the site.
 func (tr *Trace) add(m *Msg) {
-	ref := tr.index[m.Name]
-	switch {
-	case ref == nil:
-		tr.index[m.Name] = &siteRef{i: len(tr.sites), gen: tr.gen}
-	case ref.gen == tr.gen:
-		failSite(m.Name, "duplicate site name (each sample and param site needs a unique name)")
-	default:
-		ref.i, ref.gen = len(tr.sites), tr.gen
+	i := len(tr.sites)
+	var ref *siteRef
+	if i < len(tr.order) && tr.order[i].name == m.Name {
+		ref = tr.order[i]
+	} else {
+		ref = tr.index[m.Name]
+		if ref == nil {
+			ref = &siteRef{name: m.Name}
+			tr.index[m.Name] = ref
+		}
+		if i < len(tr.order) {
+			tr.order[i] = ref
+		} else {
+			tr.order = append(tr.order, ref)
+		}
 	}
+	if ref.gen == tr.gen {
+		failSite(m.Name, "duplicate site name (each sample and param site needs a unique name)")
+	}
+	ref.i, ref.gen = i, tr.gen
 	tr.sites = append(tr.sites, m)
 }
 
