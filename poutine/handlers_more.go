@@ -444,7 +444,7 @@ type EscapeHandler struct {
 func escapeContinuation(m *Msg) { panic(&NonlocalExit{Site: m}) }
 
 func (h *EscapeHandler) Process(m *Msg) {
-	if m.Type != TypeSample || !h.EscapeFn(m) {
+	if m.Type != TypeSample || h.EscapeFn == nil || !h.EscapeFn(m) {
 		return
 	}
 	m.Done = true

@@ -948,3 +948,73 @@ func TestHotHandlersZeroAlloc(t *testing.T) {
 var markovForAlloc = NewMarkov(1, false)
 
 func normalPrior(t *ad.Tape) dist.Distribution { return dist.Normal(t.Scalar(0), t.Scalar(1)) }
+
+// ---------------------------------------------------------------------------
+// benchmarks: the 100-site chain of poutine_test.go under the handlers
+
+func benchTraced(b *testing.B, model Model) {
+	r := NewRuntime(1)
+	tc := TraceOf(model)
+	b.ReportAllocs()
+	for b.Loop() {
+		r.Reset()
+		tr, err := tc.Get(r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tr.LogProbSum(r.Tape, nil)
+	}
+}
+
+func BenchmarkChainDo(b *testing.B) {
+	benchTraced(b, Do(chain, map[string]*tensor.Dense{"z10": sc(1), "z50": sc(-1)}))
+}
+
+func BenchmarkChainReparamAll(b *testing.B) {
+	lsr := NewLocScaleReparam(0)
+	benchTraced(b, ReparamFn(chain, func(*Msg) Reparameterizer { return lsr }))
+}
+
+func BenchmarkChainSubstituteFn(b *testing.B) {
+	benchTraced(b, SubstituteFn(chain, func(m *Msg) ad.V { return m.Fn.Tape().Scalar(0.1) }))
+}
+
+func BenchmarkChainMarkov(b *testing.B) {
+	mk := NewMarkov(1, false)
+	benchTraced(b, func(r *Runtime) {
+		prev := r.Scalar(0)
+		one := r.Scalar(1)
+		for i := range mk.Range(r, Count(100)) {
+			prev = r.Sample(chainNames[i], dist.Normal(prev, one))
+		}
+	})
+}
+
+// BenchmarkQueueEnumerate8 enumerates the 256 assignments of 8 coin flips
+// with Queue (Pyro's sequential enumeration; quadratic in the number of
+// sites by construction).
+func BenchmarkQueueEnumerate8(b *testing.B) {
+	model := func(r *Runtime) {
+		for i := 0; i < 8; i++ {
+			r.Sample(chainNames[i], dist.Bernoulli(r.Scalar(0.5)))
+		}
+	}
+	r := NewRuntime(1)
+	b.ReportAllocs()
+	for b.Loop() {
+		r.Reset()
+		q := &TraceQueue{}
+		q.Put(NewTrace())
+		tc := TraceOf(Queue(model, q, QueueOptions{}))
+		n := 0
+		for !q.Empty() {
+			if _, err := tc.Get(r); err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != 256 {
+			b.Fatalf("%d traces", n)
+		}
+	}
+}
