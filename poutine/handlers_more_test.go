@@ -1018,3 +1018,40 @@ func BenchmarkQueueEnumerate8(b *testing.B) {
 		}
 	}
 }
+
+func TestHandlersPushedDirectly(t *testing.T) {
+	r := NewRuntime(1)
+	var used float64
+	h := NewDoHandler(r, map[string]*tensor.Dense{"x": sc(4)})
+	tr, err := TraceOf(func(r *Runtime) {
+		r.With(h, func() {
+			used = r.Sample("x", dist.Normal(r.Scalar(0), r.Scalar(1))).Value()
+		})
+	}).Get(r)
+	if err != nil || used != 4 || !tr.Has("x") || tr.Get("x").IsObserved {
+		t.Fatalf("do pushed directly: err %v used %v", err, used)
+	}
+	// a reparam handler pushed without its runtime names the site
+	rh := &ReparamHandler{Config: map[string]Reparameterizer{"x": NewLocScaleReparam(0)}}
+	_, err = TraceOf(func(r *Runtime) {
+		r.Push(rh)
+		r.Sample("x", dist.Normal(r.Scalar(0), r.Scalar(1)))
+		r.Pop(rh)
+	}).Get(r)
+	wantSiteErr(t, err, "x")
+	dh := &DoHandler{}
+	_, err = TraceOf(func(r *Runtime) {
+		r.Push(dh)
+		r.Sample("x", dist.Normal(r.Scalar(0), r.Scalar(1)))
+		r.Pop(dh)
+	}).Get(r)
+	if err != nil {
+		t.Fatalf("do handler with no data must be inert: %v", err)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("NewLocScaleReparam(2): no panic")
+		}
+	}()
+	NewLocScaleReparam(2)
+}
