@@ -1,0 +1,189 @@
+package mcmc
+
+import (
+	"math"
+	"testing"
+)
+
+// lcgUniforms yields a reproducible uniform stream (64-bit LCG, top 53
+// bits) that a few lines of Python reproduce exactly, so reference values
+// can be generated outside Go.
+func lcgUniforms(seed uint64, n int) []float64 {
+	out := make([]float64, n)
+	s := seed
+	for i := range out {
+		s = s*6364136223846793005 + 1442695040888963407
+		out[i] = float64(s>>11) / (1 << 53)
+	}
+	return out
+}
+
+// ar1Chains returns m chains of n draws x_t = ρ x_{t−1} + (u_t − ½).
+func ar1Chains(m, n int, rho float64, seed uint64) [][]float64 {
+	u := lcgUniforms(seed, m*n)
+	out := make([][]float64, m)
+	for c := range out {
+		x := make([]float64, n)
+		prev := 0.0
+		for t := range x {
+			prev = rho*prev + (u[c*n+t] - 0.5)
+			x[t] = prev
+		}
+		out[c] = x
+	}
+	return out
+}
+
+// refESS is a deliberately plain reference: direct O(n·T) autocovariances
+// (no FFT), Geyer's initial positive sequence of pair sums Γ_k, made
+// monotone, and τ = −1 + 2 Σ ρ̂ as in Stan/ArviZ (including the extra
+// trailing even term and the 1/log10(mn) floor on τ).
+func refESS(chains [][]float64) float64 {
+	m, n := len(chains), len(chains[0])
+	means := make([]float64, m)
+	for c, x := range chains {
+		for _, v := range x {
+			means[c] += v
+		}
+		means[c] /= float64(n)
+	}
+	acov := func(t int) float64 { // mean over chains of the biased autocovariance
+		var s float64
+		for c, x := range chains {
+			var a float64
+			for i := 0; i+t < n; i++ {
+				a += (x[i] - means[c]) * (x[i+t] - means[c])
+			}
+			s += a / float64(n)
+		}
+		return s / float64(m)
+	}
+	w := acov(0) * float64(n) / float64(n-1)
+	varPlus := w * float64(n-1) / float64(n)
+	if m > 1 {
+		var gm, b float64
+		for _, v := range means {
+			gm += v
+		}
+		gm /= float64(m)
+		for _, v := range means {
+			b += (v - gm) * (v - gm)
+		}
+		varPlus += b / float64(m-1)
+	}
+	rhoHat := func(t int) float64 { return 1 - (w-acov(t))/varPlus }
+	// Pair sums Γ_k = ρ̂_{2k} + ρ̂_{2k+1} while positive.
+	var gammas []float64
+	var lastEven float64
+	for k := 0; 2*k+1 < n; k++ {
+		e, o := rhoHat(2*k), rhoHat(2*k+1)
+		if k == 0 {
+			e = 1
+		}
+		if e+o < 0 || 2*k+1 >= n-2 && k > 0 {
+			lastEven = e
+			break
+		}
+		gammas = append(gammas, e+o)
+	}
+	for k := 1; k < len(gammas); k++ {
+		gammas[k] = math.Min(gammas[k], gammas[k-1])
+	}
+	var sum float64
+	for _, g := range gammas {
+		sum += g
+	}
+	tau := -1 + 2*sum
+	if lastEven > 0 {
+		tau += lastEven
+	}
+	total := float64(m * n)
+	return total / math.Max(tau, 1/math.Log10(total))
+}
+
+func TestESSAgainstReference(t *testing.T) {
+	for _, tc := range []struct {
+		m, n int
+		rho  float64
+	}{{1, 2000, 0.5}, {4, 1000, 0.9}, {2, 3000, -0.3}, {4, 500, 0}} {
+		chains := ar1Chains(tc.m, tc.n, tc.rho, 12345)
+		split := splitChains(chains)
+		got, want := ESS(chains), refESS(split)
+		if math.Abs(got-want) > 1e-6*want {
+			t.Errorf("m=%d n=%d ρ=%g: ESS %.6f, reference %.6f", tc.m, tc.n, tc.rho, got, want)
+		}
+		// The AR(1) theory: ESS ≈ N(1−ρ)/(1+ρ).
+		theory := float64(tc.m*tc.n) * (1 - tc.rho) / (1 + tc.rho)
+		if r := got / theory; r < 0.75 || r > 1.3 {
+			t.Errorf("m=%d n=%d ρ=%g: ESS %.0f vs AR(1) theory %.0f", tc.m, tc.n, tc.rho, got, theory)
+		}
+		// Rank normalization barely changes ESS for these near-Gaussian
+		// chains.
+		if b := ESSBulk(chains); math.Abs(b-got) > 0.15*got {
+			t.Errorf("bulk ESS %.0f far from ESS %.0f", b, got)
+		}
+		if tl := ESSTail(chains); !(tl > 0.2*theory && tl < 2*theory) {
+			t.Errorf("tail ESS %.0f vs AR(1) theory %.0f", tl, theory)
+		}
+		mcse := MCSEMean(chains)
+		sd := math.Sqrt(1.0 / 12 / (1 - tc.rho*tc.rho))
+		if want := sd / math.Sqrt(theory); math.Abs(mcse-want) > 0.2*want {
+			t.Errorf("MCSE %.5f, want ≈ %.5f", mcse, want)
+		}
+	}
+}
+
+func TestRHat(t *testing.T) {
+	chains := ar1Chains(4, 1000, 0.5, 777)
+	if r := RHat(chains); !(r > 0.99 && r < 1.01) {
+		t.Errorf("rank R-hat of stationary chains %.4f", r)
+	}
+	if r := SplitRHat(chains); !(r > 0.99 && r < 1.01) {
+		t.Errorf("split R-hat of stationary chains %.4f", r)
+	}
+	// Shift one chain: both R-hats must flag it.
+	for i := range chains[3] {
+		chains[3][i] += 1
+	}
+	if r := RHat(chains); !(r > 1.1) {
+		t.Errorf("rank R-hat with a shifted chain %.4f", r)
+	}
+	if r := SplitRHat(chains); !(r > 1.1) {
+		t.Errorf("split R-hat with a shifted chain %.4f", r)
+	}
+	// Scale one chain: the folded (tail) part of rank R-hat sees it.
+	chains = ar1Chains(4, 1000, 0.5, 778)
+	for i := range chains[2] {
+		chains[2][i] *= 3
+	}
+	if r := RHat(chains); !(r > 1.05) {
+		t.Errorf("rank R-hat with an over-dispersed chain %.4f", r)
+	}
+	// A trend within one chain is caught by splitting.
+	one := ar1Chains(1, 2000, 0.2, 9)
+	for i := range one[0] {
+		one[0][i] += float64(i) / 500
+	}
+	if r := SplitRHat(one); !(r > 1.1) {
+		t.Errorf("split R-hat of a trending chain %.4f", r)
+	}
+}
+
+func TestDiagnosticsInvalidInput(t *testing.T) {
+	for name, chains := range map[string][][]float64{
+		"empty":  nil,
+		"short":  {{1, 2, 3}},
+		"ragged": {{1, 2, 3, 4, 5}, {1, 2, 3, 4}},
+		"nan":    {{1, 2, math.NaN(), 4, 5}},
+		"inf":    {{1, 2, math.Inf(1), 4, 5}},
+	} {
+		for fname, f := range map[string]func([][]float64) float64{"ESS": ESS, "ESSBulk": ESSBulk, "ESSTail": ESSTail, "RHat": RHat, "SplitRHat": SplitRHat, "MCSEMean": MCSEMean} {
+			if v := f(chains); !math.IsNaN(v) {
+				t.Errorf("%s(%s) = %v, want NaN", fname, name, v)
+			}
+		}
+	}
+	if v := ESS([][]float64{{2, 2, 2, 2, 2, 2}}); v != 6 {
+		t.Errorf("ESS of a constant chain %v, want its length", v)
+	}
+}
