@@ -64,3 +64,21 @@ func TestWithPartialsMatchesComposite(t *testing.T) {
 		t.Fatalf("allocs %v", a)
 	}
 }
+
+// A 0-d ConstRef (and a scalar view of external data) must read the right
+// value in every scalar fast path.
+func TestScalarConstRef(t *testing.T) {
+	tp := NewTape()
+	a := tp.ConstRef(nil, []float64{0.4})
+	if got := tp.Sub(a, tp.Scalar(0.5)).Value(); math.Abs(got+0.1) > 1e-15 {
+		t.Fatalf("ConstRef scalar - 0.5 = %v", got)
+	}
+	b := tp.Reshape(tp.ConstRef([]int{1}, []float64{2.5}))
+	if got := tp.Mul(b, tp.Scalar(2)).Value(); got != 5 {
+		t.Fatalf("scalar view of external data * 2 = %v", got)
+	}
+	lp := tp.NormalLogProb(a, tp.Scalar(0), tp.Scalar(1)).Value()
+	if want := -0.5*0.16 - 0.91893853320467274178; math.Abs(lp-want) > 1e-15 {
+		t.Fatalf("NormalLogProb at ConstRef scalar = %v, want %v", lp, want)
+	}
+}

@@ -293,6 +293,11 @@ func (t *Tape) newView(op Op, a V, start int, shape []int) V {
 	for _, d := range shape {
 		size *= d
 	}
+	if len(shape) == 0 && na.flags&fExt != 0 {
+		// a scalar view of external data: copy it into t.val, where the
+		// scalar fast paths read scalars
+		return t.newScalar(opConst, 0, -1, -1, t.ext[na.off][start])
+	}
 	flags := na.flags&(fGrad|fExt) | fView
 	off := na.off + int32(start)
 	if na.flags&fExt != 0 {
@@ -360,6 +365,10 @@ func (t *Tape) ConstRef(shape []int, data []float64) V {
 	size := checkShape("ConstRef", shape)
 	if len(data) != size {
 		fail("ConstRef", "shape %v needs %d values, got %d", cp(shape), size, len(data))
+	}
+	if len(shape) == 0 {
+		// Scalars live in t.val: every scalar fast path reads them there.
+		return t.newScalar(opConst, 0, -1, -1, data[0])
 	}
 	t.ext = append(t.ext, data)
 	shp := int32(len(t.shp))

@@ -51,6 +51,19 @@ func KLPairs() []string {
 	return out
 }
 
+// HasKL reports whether a closed-form KL(p‖q) is registered for the pair
+// (a cheap check that allocates nothing, for callers that fall back to
+// Monte Carlo).
+func HasKL(p, q Distribution) bool {
+	klMu.RLock()
+	_, ok := klRegistry[klKey{p.Name(), q.Name()}]
+	if !ok {
+		_, ok = klRegistry[klKey{p.Name(), AnyDistribution}]
+	}
+	klMu.RUnlock()
+	return ok
+}
+
 // KL returns the Kullback–Leibler divergence KL(p‖q) = E_p[log p - log q]
 // in closed form, with batch shape the broadcast of p's and q's (PyTorch's
 // kl_divergence), recorded on p's tape and differentiable in both. It
