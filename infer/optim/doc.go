@@ -25,5 +25,10 @@
 // SaveState and LoadState persist the state (see SaveState for the file
 // format), so a run stopped and resumed continues bit for bit.
 //
+// The element update shared by Adam, AdamW (without AMSGrad) and
+// ClippedAdam has an AVX2 kernel, registered with package asm as
+// "optim.Adam" (GYRO_ASM=generic selects the pure-Go twin); both give the
+// same bits. The other rules are plain Go loops.
+//
 // Optimizers are not safe for concurrent use; give each goroutine its own.
 package optim
