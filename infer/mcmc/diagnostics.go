@@ -1,9 +1,9 @@
 package mcmc
 
 import (
+	"cmp"
 	"math"
 	"slices"
-	"sort"
 
 	"gonum.org/v1/gonum/dsp/fourier"
 )
@@ -189,15 +189,15 @@ func ESS(chains [][]float64) float64 {
 func zScale(chains [][]float64) [][]float64 {
 	type iv struct {
 		v    float64
-		c, i int
+		c, i int32
 	}
 	var all []iv
 	for c, x := range chains {
 		for i, v := range x {
-			all = append(all, iv{v, c, i})
+			all = append(all, iv{v, int32(c), int32(i)})
 		}
 	}
-	sort.SliceStable(all, func(a, b int) bool { return all[a].v < all[b].v })
+	slices.SortFunc(all, func(a, b iv) int { return cmp.Compare(a.v, b.v) })
 	s := float64(len(all))
 	out := make([][]float64, len(chains))
 	for c, x := range chains {
@@ -208,7 +208,7 @@ func zScale(chains [][]float64) [][]float64 {
 		for hi < len(all) && all[hi].v == all[lo].v {
 			hi++
 		}
-		rank := 0.5 * float64(lo+1+hi) // mean of ranks lo+1 .. hi
+		rank := 0.5 * float64(lo+1+hi) // mean of the tied ranks lo+1 … hi
 		p := (rank - 0.375) / (s + 0.25)
 		z := math.Sqrt2 * math.Erfinv(2*p-1)
 		for k := lo; k < hi; k++ {

@@ -187,3 +187,15 @@ func TestDiagnosticsInvalidInput(t *testing.T) {
 		t.Errorf("ESS of a constant chain %v, want its length", v)
 	}
 }
+
+func TestZScaleTies(t *testing.T) {
+	z := zScale([][]float64{{3, 1, 2, 2}})
+	// Ranks 4, 1, 2.5, 2.5 of S = 4.
+	for i, r := range []float64{4, 1, 2.5, 2.5} {
+		p := (r - 0.375) / 4.25
+		want := math.Sqrt2 * math.Erfinv(2*p-1)
+		if math.Abs(z[0][i]-want) > 1e-15 {
+			t.Errorf("z[%d] = %v, want %v", i, z[0][i], want)
+		}
+	}
+}

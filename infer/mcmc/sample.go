@@ -187,7 +187,10 @@ func (r *Result) Draw(i int) []float64 { return r.Draws[i*r.Dim : (i+1)*r.Dim : 
 // returns it.
 func (r *Result) Param(j int, dst []float64) []float64 {
 	n := len(r.Draws) / r.Dim
-	dst = append(dst[:0], make([]float64, n)...)
+	if cap(dst) < n {
+		dst = make([]float64, n)
+	}
+	dst = dst[:n]
 	for i := 0; i < n; i++ {
 		dst[i] = r.Draws[i*r.Dim+j]
 	}
@@ -474,7 +477,8 @@ func SampleChains(ctx context.Context, pots []Potential, inits [][]float64, opts
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithCancel(ctx)
+	parent := ctx
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	res := make([]Result, len(pots))
 	errs := make([]error, len(pots))
@@ -490,13 +494,30 @@ func SampleChains(ctx context.Context, pots []Potential, inits [][]float64, opts
 			r, err := sampleChain(ctx, pots[c], init, o, c)
 			res[c] = r
 			if err != nil {
-				errs[c] = fmt.Errorf("chain %d: %w", c, err)
+				errs[c] = err
 				cancel()
 			}
 		}(c, init)
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	// Report the chains that failed on their own, not the ones this
+	// function cancelled because another chain failed.
+	var failed []error
+	parentDone := ctx.Err() != nil && parent.Err() != nil
+	for c, err := range errs {
+		if err == nil || (!parentDone && errors.Is(err, context.Canceled)) {
+			continue
+		}
+		failed = append(failed, fmt.Errorf("chain %d: %w", c, err))
+	}
+	if len(failed) == 0 {
+		for c, err := range errs {
+			if err != nil {
+				failed = append(failed, fmt.Errorf("chain %d: %w", c, err))
+			}
+		}
+	}
+	if err := errors.Join(failed...); err != nil {
 		return res, err
 	}
 	return res, nil
