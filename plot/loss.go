@@ -1,0 +1,153 @@
+package plot
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+
+	gplot "gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+// Loss builds a plot of an SVI loss sequence (the value returned by each
+// SVI step: Pyro's ELBO loss, the negative ELBO estimate) against step
+// (0-based). The raw loss is drawn thin and light; a centred moving average
+// (Options.Smooth) is drawn over it. With Options.LogY the y axis is
+// logarithmic, which requires every loss to be positive. Every loss must be
+// finite: a NaN or infinite loss means the optimisation diverged, and the
+// error names the first such step.
+func Loss(losses []float64, opts *Options) (*Figure, error) {
+	o, err := opts.resolved()
+	if err != nil {
+		return nil, err
+	}
+	pa, err := lossPanel(&o, losses, titleOr(o.Title, "SVI loss"))
+	if err != nil {
+		return nil, err
+	}
+	return singlePanel(pa, &o), nil
+}
+
+// LossPlot writes Loss(losses, opts) to w as PNG.
+func LossPlot(w io.Writer, losses []float64, opts *Options) error {
+	f, err := Loss(losses, opts)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteTo(w)
+	return err
+}
+
+// smoothWindow resolves Options.Smooth for n steps (1: no smoothing).
+func smoothWindow(smooth, n int) int {
+	switch {
+	case smooth < 0:
+		return 1
+	case smooth > 0:
+		return min(smooth, n)
+	case n < 20:
+		return 1
+	}
+	k := max(5, n/50)
+	if k%2 == 0 {
+		k++
+	}
+	return min(k, n)
+}
+
+func lossPanel(o *Options, losses []float64, title string) (*panel, error) {
+	if len(losses) == 0 {
+		return nil, fmt.Errorf("plot: Loss: no losses")
+	}
+	for i, v := range losses {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("plot: Loss: step %d loss is %v; losses must be finite (the optimisation diverged?)", i, v)
+		}
+		if o.LogY && v <= 0 {
+			return nil, fmt.Errorf("plot: Loss: step %d loss is %v; LogY needs every loss > 0", i, v)
+		}
+	}
+	pa := newPanel(o, title, "step", "loss (-ELBO)")
+	k := smoothWindow(o.Smooth, len(losses))
+	xys := make(plotter.XYs, len(losses))
+	for i, v := range losses {
+		xys[i] = plotter.XY{X: float64(i), Y: v}
+	}
+	raw, err := plotter.NewLine(xys)
+	if err != nil {
+		return nil, err
+	}
+	raw.Width = vg.Points(0.8)
+	if k > 1 {
+		raw.Color = withAlpha(o.color(0), 120)
+	} else {
+		raw.Color = o.color(0)
+		raw.Width = vg.Points(1.2)
+	}
+	pa.p.Add(raw)
+	th := *raw
+	th.Width = vg.Points(2)
+	pa.addLegend("loss", &th)
+	if k > 1 {
+		ma := movingAverage(losses, k)
+		sm := make(plotter.XYs, len(ma))
+		for i, v := range ma {
+			sm[i] = plotter.XY{X: float64(i), Y: v}
+		}
+		l, err := plotter.NewLine(sm)
+		if err != nil {
+			return nil, err
+		}
+		l.Color = o.color(3)
+		l.Width = vg.Points(1.8)
+		pa.p.Add(l)
+		pa.addLegend(fmt.Sprintf("moving avg (%d)", k), l)
+	}
+	pa.p.X.Min = 0
+	if o.LogY {
+		pa.p.Y.Scale = gplot.LogScale{}
+		pa.p.Y.Tick.Marker = logTicks{}
+	}
+	return pa, nil
+}
+
+// logTicks labels a logarithmic axis densely enough to read values off it
+// whatever the number of decades spanned: powers of ten over wide ranges,
+// 1-2-5 steps over a few decades, every mantissa over about one, and
+// ordinary linear ticks over a narrow range.
+type logTicks struct{}
+
+// Ticks implements gplot.Ticker.
+func (logTicks) Ticks(lo, hi float64) []gplot.Tick {
+	decades := math.Log10(hi / lo)
+	if decades < 0.6 {
+		return gplot.DefaultTicks{}.Ticks(lo, hi)
+	}
+	labelled := func(m int) bool {
+		switch {
+		case decades > 3.5:
+			return m == 1
+		case decades > 1.2:
+			return m == 1 || m == 2 || m == 5
+		}
+		return true
+	}
+	var ticks []gplot.Tick
+	for e := int(math.Floor(math.Log10(lo))); e <= int(math.Ceil(math.Log10(hi))); e++ {
+		p := math.Pow10(e)
+		for m := 1; m <= 9; m++ {
+			v := float64(m) * p
+			if v < lo*(1-1e-12) || v > hi*(1+1e-12) {
+				continue
+			}
+			t := gplot.Tick{Value: v}
+			if labelled(m) {
+				t.Label = strconv.FormatFloat(v, 'g', 6, 64)
+			}
+			ticks = append(ticks, t)
+		}
+	}
+	return ticks
+}
