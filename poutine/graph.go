@@ -257,7 +257,7 @@ func TraceValue(model ValueModel) *ValueTracer {
 // carrying an error inside the model is returned as the error.
 func (vt *ValueTracer) Get(r *Runtime) (*Trace, ad.V, error) {
 	vt.h.tr.Clear()
-	depth := len(r.stack)
+	st := saveState(r)
 	var v ad.V
 	err := Catch(func() {
 		r.Push(&vt.h)
@@ -271,7 +271,7 @@ func (vt *ValueTracer) Get(r *Runtime) (*Trace, ad.V, error) {
 		vt.h.tr.add(m)
 	})
 	if err != nil {
-		r.unwindTo(depth)
+		restoreState(r, st)
 		return nil, ad.V{}, err
 	}
 	return vt.h.tr, v, nil

@@ -403,3 +403,44 @@ func TestConstrainedParam(t *testing.T) {
 		t.Fatalf("loaded %v %v", val, err)
 	}
 }
+
+// A panic inside With restores the stack (handlers pushed inside and not
+// popped included) and keeps the original error.
+func TestWithRestoresStackOnPanic(t *testing.T) {
+	r := NewRuntime(1)
+	err := Catch(func() {
+		r.With(&ScaleHandler{Scale: 2}, func() {
+			r.Push(&ScaleHandler{Scale: 3}) // never popped
+			failSite("boom", "model failure")
+		})
+	})
+	var pe *Error
+	if !errors.As(err, &pe) || pe.Site != "boom" {
+		t.Fatalf("want the model's error, got %v", err)
+	}
+	if len(r.Stack()) != 0 {
+		t.Fatalf("%d handlers left on the stack", len(r.Stack()))
+	}
+}
+
+// As Pyro's Trace: a param used twice is one site (the last use); a
+// sample repeated is an error.
+func TestParamSiteMayRepeat(t *testing.T) {
+	r := NewRuntime(1)
+	init := tensor.New(nil, []float64{1})
+	tr, err := TraceOf(func(r *Runtime) {
+		r.Param("p", init)
+		r.Param("p", init)
+	}).Get(r)
+	if err != nil || tr.Len() != 1 {
+		t.Fatalf("repeated param: len %d, err %v", tr.Len(), err)
+	}
+	_, err = TraceOf(func(r *Runtime) {
+		r.Param("x", init)
+		r.Sample("x", dist.Normal(r.Scalar(0), r.Scalar(1)))
+	}).Get(r)
+	var pe *Error
+	if !errors.As(err, &pe) || pe.Site != "x" {
+		t.Fatalf("param then sample with one name: %v", err)
+	}
+}

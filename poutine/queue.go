@@ -109,27 +109,6 @@ func (h *queueReplay) Process(m *Msg) {
 }
 func (h *queueReplay) Postprocess(*Msg) {}
 
-// runState is the part of a runtime's state a nonlocal exit can leave
-// inconsistent.
-type runState struct {
-	depth      int
-	plateDepth int
-	usedDim    [MaxPlates + 1]string
-}
-
-func saveState(r *Runtime) runState {
-	return runState{depth: len(r.stack), plateDepth: r.plate.depth, usedDim: r.plate.usedDim}
-}
-
-func restoreState(r *Runtime, s runState) {
-	for len(r.stack) > s.depth {
-		r.stack[len(r.stack)-1] = nil
-		r.stack = r.stack[:len(r.stack)-1]
-	}
-	r.plate.depth = s.plateDepth
-	r.plate.usedDim = s.usedDim
-}
-
 // Queue returns a model that runs model to completion against a queue of
 // partial traces (Pyro's poutine.queue, used for sequential enumeration of
 // discrete variables). Each run takes the oldest partial trace from q and

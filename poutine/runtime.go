@@ -181,10 +181,42 @@ func (r *Runtime) Pop(h Handler) {
 
 // With runs body with h pushed as the innermost handler (Go's stand-in for
 // Python's `with handler:`).
+// If body panics, the handler stack and plate state are restored to what
+// they were before With (handlers body pushed without popping included)
+// and the panic continues.
 func (r *Runtime) With(h Handler, body func()) {
+	st := saveState(r)
 	r.Push(h)
-	defer r.Pop(h)
+	done := false
+	defer func() {
+		if !done {
+			restoreState(r, st)
+		}
+	}()
 	body()
+	r.Pop(h)
+	done = true
+}
+
+// runState is the part of a runtime's state a nonlocal exit can leave
+// inconsistent.
+type runState struct {
+	depth      int
+	plateDepth int
+	usedDim    [MaxPlates + 1]string
+}
+
+func saveState(r *Runtime) runState {
+	return runState{depth: len(r.stack), plateDepth: r.plate.depth, usedDim: r.plate.usedDim}
+}
+
+func restoreState(r *Runtime, s runState) {
+	for len(r.stack) > s.depth {
+		r.stack[len(r.stack)-1] = nil
+		r.stack = r.stack[:len(r.stack)-1]
+	}
+	r.plate.depth = s.plateDepth
+	r.plate.usedDim = s.usedDim
 }
 
 // Stack returns the current handler stack, outermost first (read-only).

@@ -92,6 +92,14 @@ func (tr *Trace) add(m *Msg) {
 		}
 	}
 	if ref.gen == tr.gen {
+		// As Pyro's Trace.add_node: a param may be used more than once (the
+		// last use is kept); any other repeat is an error.
+		if prev := tr.sites[ref.i]; m.Type == TypeParam && prev.Type == TypeParam {
+			tr.sites[ref.i] = m
+			return
+		} else if prev.Type != m.Type {
+			failSite(m.Name, "already in the trace as a %s site", prev.Type)
+		}
 		failSite(m.Name, "duplicate site name (each sample and param site needs a unique name)")
 	}
 	ref.i, ref.gen = i, tr.gen
@@ -242,14 +250,14 @@ func TraceOf(model Model) *Tracer {
 // inside the model is returned as the error.
 func (tc *Tracer) Get(r *Runtime) (*Trace, error) {
 	tc.h.tr.Clear()
-	depth := len(r.stack)
+	st := saveState(r)
 	err := Catch(func() {
 		r.Push(&tc.h)
 		tc.model(r)
 		r.Pop(&tc.h)
 	})
 	if err != nil {
-		r.unwindTo(depth)
+		restoreState(r, st)
 		return nil, err
 	}
 	return tc.h.tr, nil
@@ -268,13 +276,3 @@ func (tc *Tracer) Model() Model {
 
 // Trace is the trace of the last run.
 func (tc *Tracer) Trace() *Trace { return tc.h.tr }
-
-// unwindTo pops handlers left on the stack by a panicking model.
-func (r *Runtime) unwindTo(depth int) {
-	for len(r.stack) > depth {
-		r.stack[len(r.stack)-1] = nil
-		r.stack = r.stack[:len(r.stack)-1]
-	}
-	r.plate.depth = 0
-	clear(r.plate.usedDim[:])
-}
