@@ -468,3 +468,12 @@ func (g *AutoLowRankMultivariateNormal) Rank() (int, error) {
 	}
 	return g.rank, nil
 }
+
+var (
+	_ Guide = (*AutoDiagonalNormal)(nil)
+	_ Guide = (*AutoMultivariateNormal)(nil)
+	_ Guide = (*AutoLowRankMultivariateNormal)(nil)
+	_ Guide = (*AutoLaplaceApproximation)(nil)
+	_ Guide = (*AutoGuideList)(nil)
+	_ Guide = (*AutoCallable)(nil)
+)

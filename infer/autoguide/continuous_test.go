@@ -521,6 +521,25 @@ func TestAutoDiagonalNormalStepZeroAlloc(t *testing.T) {
 	}
 }
 
+// The other flat-latent guides allocate nothing per step either.
+func TestAutoContinuousStepZeroAlloc(t *testing.T) {
+	m := benchModel20()
+	for name, g := range map[string]func(*poutine.Runtime){
+		"AutoMultivariateNormal":        NewAutoMultivariateNormal(m, Options{}).Guide,
+		"AutoLowRankMultivariateNormal": NewAutoLowRankMultivariateNormal(m, Options{}).Guide,
+		"AutoLaplaceApproximation":      NewAutoLaplaceApproximation(m, Options{}).Guide,
+	} {
+		r := poutine.NewRuntime(2)
+		svi := infer.NewSVI(r, m, g, newTadam(0.001, 1), &infer.TraceELBO{})
+		ctx := context.Background()
+		svi.Step(ctx)
+		svi.Step(ctx)
+		if a := testing.AllocsPerRun(20, func() { svi.Step(ctx) }); a != 0 {
+			t.Errorf("%s SVI step allocates %v per step", name, a)
+		}
+	}
+}
+
 func BenchmarkAutoDiagonalNormalStep(b *testing.B) {
 	g := NewAutoDiagonalNormal(lgModel, Options{Seed: 1})
 	r := poutine.NewRuntime(2)
@@ -694,5 +713,70 @@ func TestSamplePosteriorBatchedTransforms(t *testing.T) {
 	p := med["p"].Data()
 	if math.Abs(p[0]+p[1]+p[2]-1) > 1e-12 {
 		t.Fatalf("p median %v not on the simplex", p)
+	}
+}
+
+func benchGuideStep(b *testing.B, model poutine.Model, guide func(*poutine.Runtime)) {
+	r := poutine.NewRuntime(2)
+	svi := infer.NewSVI(r, model, guide, newTadam(0.001, 1), &infer.TraceELBO{})
+	ctx := context.Background()
+	svi.Step(ctx)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := svi.Step(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchModel20 has a 20-dimensional latent z ~ N(0, I) observed through
+// y = X z + noise (50 observations).
+func benchModel20() poutine.Model {
+	const n, d = 50, 20
+	rng := dist.NewRNG(1)
+	X := make([]float64, n*d)
+	y := make([]float64, n)
+	for i := range X {
+		X[i] = rng.NormFloat64()
+	}
+	for i := range y {
+		y[i] = rng.NormFloat64()
+	}
+	zeros, ones := make([]float64, d), make([]float64, d)
+	for i := range ones {
+		ones[i] = 1
+	}
+	return func(r *poutine.Runtime) {
+		z := r.Sample("z", dist.ToEvent(dist.Normal(r.ConstRef([]int{d}, zeros), r.ConstRef([]int{d}, ones)), 1))
+		mean := r.MatVec(r.ConstRef([]int{n, d}, X), z)
+		r.Plate("data", n, func([]int) {
+			r.Sample("y", dist.Normal(mean, r.Scalar(1)), poutine.Obs(r.ConstRef([]int{n}, y)))
+		})
+	}
+}
+
+func BenchmarkGuideStep20(b *testing.B) {
+	m := benchModel20()
+	b.Run("AutoNormal", func(b *testing.B) { benchGuideStep(b, m, NewAutoNormal(m, Options{}).Guide) })
+	b.Run("AutoDiagonalNormal", func(b *testing.B) { benchGuideStep(b, m, NewAutoDiagonalNormal(m, Options{}).Guide) })
+	b.Run("AutoLowRankMultivariateNormal", func(b *testing.B) {
+		benchGuideStep(b, m, NewAutoLowRankMultivariateNormal(m, Options{}).Guide)
+	})
+	b.Run("AutoMultivariateNormal", func(b *testing.B) { benchGuideStep(b, m, NewAutoMultivariateNormal(m, Options{}).Guide) })
+	b.Run("AutoLaplaceApproximation", func(b *testing.B) { benchGuideStep(b, m, NewAutoLaplaceApproximation(m, Options{}).Guide) })
+}
+
+func BenchmarkLaplaceHessian20(b *testing.B) {
+	m := benchModel20()
+	g := NewAutoLaplaceApproximation(m, Options{})
+	r := poutine.NewRuntime(1)
+	r.Reset()
+	if _, err := poutine.TraceOf(g.Guide).Get(r); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := g.Hessian(r); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
