@@ -447,7 +447,7 @@ func (g *AutoMultivariateNormal) ScaleTril(r *poutine.Runtime) ([]float64, error
 // "AutoLowRankMultivariateNormal.loc" (D),
 // "AutoLowRankMultivariateNormal.scale" (s: D, softplus_positive, initially
 // √½·InitScale) and "AutoLowRankMultivariateNormal.cov_factor" (W: D×rank,
-// initially N(0, 1/rank) entries drawn with Options.Seed), as in Pyro ≥ 1.8.
+// initially N(0, 1/rank) entries drawn with Options.Seed), as in Pyro.
 // The rank defaults to round(√D) (Pyro's int(round(latent_dim ** 0.5)),
 // at least 1); Options.Rank sets it.
 type AutoLowRankMultivariateNormal struct{ autoContinuous }
