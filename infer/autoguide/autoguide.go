@@ -42,27 +42,32 @@ type Guide interface {
 
 // Options configure an autoguide.
 type Options struct {
-	// Init chooses the initial unconstrained location (default: Pyro's
-	// init_to_feasible, the unconstrained zero point for AutoNormal etc.;
-	// use infer.InitToMedian{} and others as in Pyro).
+	// Init chooses the initial unconstrained location. Defaults are
+	// Pyro's: init_to_feasible (the unconstrained zero point) for
+	// AutoNormal, init_to_median for AutoDelta and the AutoContinuous
+	// guides (AutoDiagonalNormal, AutoMultivariateNormal,
+	// AutoLowRankMultivariateNormal, AutoLaplaceApproximation).
 	Init infer.InitStrategy
 	// InitScale is the initial scale of the Normal guides (default 0.1).
 	InitScale float64
 	// Seed seeds the prototype trace and random initializations.
 	Seed uint64
-	// Rank is AutoLowRankMultivariateNormal's rank (default ⌈√dim⌉).
+	// Rank is AutoLowRankMultivariateNormal's rank (default round(√dim),
+	// Pyro's int(round(dim**0.5)), at least 1).
 	Rank int
 }
 
 // base holds the prototype shared by every autoguide.
 type base struct {
-	model  poutine.Model
-	opts   Options
-	pot    *infer.ModelPotential
-	init   []float64 // initial unconstrained point
-	names  [][4]string
-	prefix string
-	err    error
+	model poutine.Model
+	opts  Options
+	// defaultInit is the guide class's default initialization (Pyro's).
+	defaultInit infer.InitStrategy
+	pot         *infer.ModelPotential
+	init        []float64 // initial unconstrained point
+	names       [][4]string
+	prefix      string
+	err         error
 }
 
 // initToFeasible is Pyro's init_to_feasible: every unconstrained
@@ -78,7 +83,11 @@ func (b *base) setup(prefix string) error {
 	if b.pot != nil || b.err != nil {
 		return b.err
 	}
-	b.prefix = prefix
+	if b.prefix == "" {
+		// a prefix set earlier (AutoGuideList renames its parts) is kept
+		b.prefix = prefix
+	}
+	prefix = b.prefix
 	if b.opts.InitScale == 0 {
 		b.opts.InitScale = 0.1
 	}
@@ -100,6 +109,9 @@ func (b *base) setup(prefix string) error {
 		}
 	}
 	strat := b.opts.Init
+	if strat == nil {
+		strat = b.defaultInit
+	}
 	if strat == nil {
 		strat = initToFeasible{}
 	}
@@ -262,7 +274,7 @@ type AutoDelta struct{ base }
 
 // NewAutoDelta returns an AutoDelta guide for model.
 func NewAutoDelta(model poutine.Model, opts Options) *AutoDelta {
-	return &AutoDelta{base{model: model, opts: opts}}
+	return &AutoDelta{base{model: model, opts: opts, defaultInit: infer.InitToMedian{}}}
 }
 
 // Guide implements Guide.

@@ -7,6 +7,7 @@ import (
 	ad "github.com/gyro-ppl/gyro/autodiff"
 	"github.com/gyro-ppl/gyro/dist"
 	"github.com/gyro-ppl/gyro/dist/constraints"
+	"github.com/gyro-ppl/gyro/infer"
 	"github.com/gyro-ppl/gyro/internal/special"
 	"github.com/gyro-ppl/gyro/poutine"
 	"github.com/gyro-ppl/gyro/tensor"
@@ -47,7 +48,7 @@ type autoContinuous struct {
 }
 
 func newContinuous(model poutine.Model, opts Options, kind int, cls string) autoContinuous {
-	return autoContinuous{base: base{model: model, opts: opts}, kind: kind, cls: cls}
+	return autoContinuous{base: base{model: model, opts: opts, defaultInit: infer.InitToMedian{}}, kind: kind, cls: cls}
 }
 
 // prepare traces the model (once) and names the parameters after the
