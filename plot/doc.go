@@ -9,7 +9,7 @@
 // and a shortcut writing PNG to an io.Writer (TracePlot, DensityPlot,
 // RankPlot, LossPlot) or a file (SummaryPNG). A Figure writes PNG by
 // default (WriteTo, SavePNG) and other formats by file extension (Save:
-// png, jpg, tiff, svg, pdf, eps).
+// png, jpg, tiff, svg, pdf).
 //
 // Panels are 6×4 inches at 96 dpi unless Options says otherwise; legends
 // sit to the right of the data area so they never cover curves. Chains are

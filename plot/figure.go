@@ -165,6 +165,8 @@ func newPanel(o *Options, title, xlabel, ylabel string) *panel {
 		ax.Tick.Label.Font = font.From(gplot.DefaultFont, fs-1.5)
 		ax.Label.Padding = fs / 4
 	}
+	p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
+	setTickDensity(p, o.Width, o.Height)
 	p.X.Label.Text = xlabel
 	p.Y.Label.Text = ylabel
 	g := plotter.NewGrid()
@@ -177,6 +179,17 @@ func newPanel(o *Options, title, xlabel, ylabel string) *panel {
 	l.ThumbnailWidth = 2 * fs
 	l.Padding = fs / 4
 	return &panel{p: p, legend: l}
+}
+
+// setTickDensity aims linear axes at about one label per inch across and
+// one per 0.8 inch up a panel of the given size; other tickers are kept.
+func setTickDensity(p *gplot.Plot, w, h vg.Length) {
+	if _, ok := p.X.Tick.Marker.(niceTicks); ok {
+		p.X.Tick.Marker = niceTicks{n: int(float64(w)/float64(vg.Inch) + 0.5)}
+	}
+	if _, ok := p.Y.Tick.Marker.(niceTicks); ok {
+		p.Y.Tick.Marker = niceTicks{n: int(float64(h)/float64(vg.Inch)*1.25 + 0.5)}
+	}
 }
 
 // legendWidth is the horizontal room the legend needs, gap included.
@@ -355,7 +368,8 @@ func (f *Figure) SavePNG(path string) error {
 
 // Save writes the figure to path in the format named by its extension:
 // .png, .jpg/.jpeg, .tif/.tiff (rasterised at the figure's DPI), or .svg,
-// .pdf, .eps (vector).
+// .pdf (vector). EPS is not offered: gonum/plot v0.17's EPS writer emits a
+// malformed "%%!PS-Adobe" header.
 func (f *Figure) Save(path string) error {
 	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
 	var wt func() (io.WriterTo, error)
@@ -375,7 +389,7 @@ func (f *Figure) Save(path string) error {
 				return vgimg.TiffCanvas{Canvas: c}, nil
 			}
 		}
-	case "svg", "pdf", "eps":
+	case "svg", "pdf":
 		wt = func() (io.WriterTo, error) {
 			w, h := f.Size()
 			c, err := draw.NewFormattedCanvas(w, h, ext)
@@ -386,7 +400,7 @@ func (f *Figure) Save(path string) error {
 			return c, nil
 		}
 	default:
-		return fmt.Errorf("plot: Save %q: unsupported extension %q (want png, jpg, tiff, svg, pdf or eps)", path, filepath.Ext(path))
+		return fmt.Errorf("plot: Save %q: unsupported extension %q (want png, jpg, tiff, svg or pdf)", path, filepath.Ext(path))
 	}
 	return writeFile(path, func(w io.Writer) error {
 		t, err := wt()

@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	gplot "gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -71,37 +70,16 @@ func lossPanel(o *Options, losses []float64, title string) (*panel, error) {
 	}
 	pa := newPanel(o, title, "step", "loss (-ELBO)")
 	k := smoothWindow(o.Smooth, len(losses))
-	xys := make(plotter.XYs, len(losses))
-	for i, v := range losses {
-		xys[i] = plotter.XY{X: float64(i), Y: v}
-	}
-	raw, err := plotter.NewLine(xys)
-	if err != nil {
-		return nil, err
-	}
-	raw.Width = vg.Points(0.8)
+	rawColor, rawWidth := o.color(0), vg.Points(1.2)
 	if k > 1 {
-		raw.Color = withAlpha(o.color(0), 120)
-	} else {
-		raw.Color = o.color(0)
-		raw.Width = vg.Points(1.2)
+		rawColor, rawWidth = withAlpha(o.color(0), 120), vg.Points(0.8)
 	}
+	raw := newPolyline(seriesXY(losses, o), rawColor, rawWidth, vg.Points(2))
+	raw.thumb.Color = rawColor // the legend shows the raw loss as light as it is drawn
 	pa.p.Add(raw)
-	th := *raw
-	th.Width = vg.Points(2)
-	pa.addLegend("loss", &th)
+	pa.addLegend("loss", raw)
 	if k > 1 {
-		ma := movingAverage(losses, k)
-		sm := make(plotter.XYs, len(ma))
-		for i, v := range ma {
-			sm[i] = plotter.XY{X: float64(i), Y: v}
-		}
-		l, err := plotter.NewLine(sm)
-		if err != nil {
-			return nil, err
-		}
-		l.Color = o.color(3)
-		l.Width = vg.Points(1.8)
+		l := newPolyline(seriesXY(movingAverage(losses, k), o), o.color(3), vg.Points(1.8), vg.Points(1.8))
 		pa.p.Add(l)
 		pa.addLegend(fmt.Sprintf("moving avg (%d)", k), l)
 	}

@@ -4,7 +4,6 @@ import (
 	"io"
 	"strconv"
 
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -49,21 +48,9 @@ func tracePanel(o *Options, name string, chains [][]float64, title string) (*pan
 		}
 	}
 	for c, ch := range chains {
-		xys := make(plotter.XYs, len(ch))
-		for i, v := range ch {
-			xys[i] = plotter.XY{X: float64(i), Y: v}
-		}
-		l, err := plotter.NewLine(xys)
-		if err != nil {
-			return nil, err
-		}
-		l.Color = withAlpha(o.color(c), alpha)
-		l.Width = width
+		l := newPolyline(seriesXY(ch, o), withAlpha(o.color(c), alpha), width, vg.Points(2))
 		pa.p.Add(l)
-		th := *l
-		th.Color = o.color(c)
-		th.Width = vg.Points(2)
-		pa.addLegend(chainLabel(c), &th)
+		pa.addLegend(chainLabel(c), l)
 	}
 	pa.p.X.Min = 0
 	return pa, nil
