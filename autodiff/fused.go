@@ -38,23 +38,30 @@ func (t *Tape) NormalLogProb(x, loc, scale V) V {
 	t.nodes[v.i].c = scale.i
 	n := len(lp)
 	xd, ld, sd := t.data(x.i), t.data(loc.i), t.data(scale.i)
-	if len(xd) == n && len(sd) == 1 && (len(ld) == 1 || len(ld) == n) {
-		// common case: full x, single scale, single or full loc — no
-		// broadcast copies
-		ls0 := math.Log(sd[0]) + lnSqrt2PiConst
-		inv := 1 / sd[0]
-		if len(ld) == 1 {
-			l := ld[0]
-			for i, xi := range xd {
-				z := (xi - l) * inv
+	if (len(xd) == n || len(xd) == 1) && (len(ld) == n || len(ld) == 1) && (len(sd) == n || len(sd) == 1) {
+		// every input is full-size or a single element: no broadcast
+		// copies (the single-scale case hoists the log)
+		if len(sd) == 1 {
+			ls0 := math.Log(sd[0]) + lnSqrt2PiConst
+			inv := 1 / sd[0]
+			if len(xd) == n && len(ld) == 1 {
+				l := ld[0]
+				for i, xi := range xd {
+					z := (xi - l) * inv
+					lp[i] = -0.5*z*z - ls0
+				}
+				return v
+			}
+			for i := range lp {
+				z := (xd[i*sel(len(xd), n)] - ld[i*sel(len(ld), n)]) * inv
 				lp[i] = -0.5*z*z - ls0
 			}
-		} else {
-			ld = ld[:n]
-			for i, xi := range xd {
-				z := (xi - ld[i]) * inv
-				lp[i] = -0.5*z*z - ls0
-			}
+			return v
+		}
+		for i := range lp {
+			si := sd[i]
+			z := (xd[i*sel(len(xd), n)] - ld[i*sel(len(ld), n)]) / si
+			lp[i] = -0.5*z*z - math.Log(si) - lnSqrt2PiConst
 		}
 		return v
 	}
@@ -128,7 +135,7 @@ func (t *Tape) backNormalLogProb(nd *node) {
 	n := int(nd.size)
 	out := t.shp[nd.shp : nd.shp+int32(nd.ndim)]
 	g := t.adj[nd.off : nd.off+nd.size]
-	if int(nx.size) == n && ns.size == 1 && (nl.size == 1 || int(nl.size) == n) {
+	if (int(nx.size) == n || nx.size == 1) && (int(nl.size) == n || nl.size == 1) && (int(ns.size) == n || ns.size == 1) {
 		t.backNormalLogProbCommon(nx, nl, ns, gx, gl, gs, g)
 		return
 	}
@@ -170,47 +177,70 @@ func (t *Tape) backNormalLogProb(nd *node) {
 	t.scratchReset()
 }
 
-// backNormalLogProbCommon is the backward pass for a full-size x, a single
-// scale and a single or full-size loc, in one pass without broadcast copies.
+// sel is 1 when an input has the output's n elements and 0 when it has a
+// single one: index i·sel(len, n) reads either element i or element 0.
+func sel(l, n int) int {
+	if l == n {
+		return 1
+	}
+	return 0
+}
+
+// backNormalLogProbCommon is the backward pass when each of x, loc and
+// scale is full-size or a single element, in one pass without broadcast
+// copies: full inputs get per-element adjoints, single ones the sum.
 func (t *Tape) backNormalLogProbCommon(nx, nl, ns *node, gx, gl, gs bool, g []float64) {
-	xd := t.dataNode(nx)
-	ld := t.dataNode(nl)
-	s := t.dataNode(ns)[0]
-	inv := 1 / s
-	var adjX, adjL []float64
+	n := len(g)
+	xd, ld, sd := t.dataNode(nx), t.dataNode(nl), t.dataNode(ns)
+	kx, kl, ks := sel(len(xd), n), sel(len(ld), n), sel(len(sd), n)
+	var adjX, adjL, adjS []float64
 	if gx {
 		adjX = t.adj[nx.off : nx.off+nx.size]
 	}
-	fullL := int(nl.size) == len(g)
-	if gl && fullL {
+	if gl {
 		adjL = t.adj[nl.off : nl.off+nl.size]
 	}
-	var sumL, sumS float64
-	l0 := ld[0]
+	if gs {
+		adjS = t.adj[ns.off : ns.off+ns.size]
+	}
+	var sumX, sumL, sumS float64
 	for i, gi := range g {
 		if gi == 0 {
 			continue
 		}
-		l := l0
-		if fullL {
-			l = ld[i]
-		}
-		z := (xd[i] - l) * inv
+		inv := 1 / sd[i*ks]
+		z := (xd[i*kx] - ld[i*kl]) * inv
 		dz := gi * z * inv
+		dsc := gi * (z*z - 1) * inv
 		if gx {
-			adjX[i] -= dz
+			if kx == 1 {
+				adjX[i] -= dz
+			} else {
+				sumX -= dz
+			}
 		}
-		if adjL != nil {
-			adjL[i] += dz
-		} else {
-			sumL += dz
+		if gl {
+			if kl == 1 {
+				adjL[i] += dz
+			} else {
+				sumL += dz
+			}
 		}
-		sumS += gi * (z*z - 1)
+		if gs {
+			if ks == 1 {
+				adjS[i] += dsc
+			} else {
+				sumS += dsc
+			}
+		}
 	}
-	if gl && !fullL {
-		t.adj[nl.off] += sumL
+	if gx && kx == 0 {
+		adjX[0] += sumX
 	}
-	if gs {
-		t.adj[ns.off] += sumS * inv
+	if gl && kl == 0 {
+		adjL[0] += sumL
+	}
+	if gs && ks == 0 {
+		adjS[0] += sumS
 	}
 }

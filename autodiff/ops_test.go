@@ -119,6 +119,7 @@ func TestGradTernary(t *testing.T) {
 	r := newRand(12)
 	for _, s := range [][3][]int{
 		{nil, nil, nil}, {{3, 4}, nil, nil}, {nil, {3, 1}, {1, 4}}, {{2, 3, 4}, {4}, {3, 1}}, {{5}, {5}, {5}},
+		{nil, {5}, {5}}, {{5}, nil, {5}}, {{5}, {5}, nil}, {nil, nil, {5}}, {{1}, {5}, nil},
 	} {
 		gradCheck(t, "NormalLogProb "+shapeName(s[0])+shapeName(s[1])+shapeName(s[2]), func(tp *Tape, x []V) V {
 			return tp.NormalLogProb(x[0], x[1], x[2])
