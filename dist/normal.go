@@ -37,6 +37,11 @@ func (d *NormalDist) HasRSample() bool                { return true }
 
 // LogProb is -((x-loc)/scale)²/2 - log(scale) - log√(2π).
 func (d *NormalDist) LogProb(x ad.V) ad.V {
+	for i, v := range x.Data() {
+		if v != v {
+			Fail("Normal", "value", "NaN at flat index %d is outside the support real", i)
+		}
+	}
 	return d.Tape().NormalLogProb(x, d.Loc, d.Scale)
 }
 

@@ -142,7 +142,8 @@ func TestSVINaNLossKeepsParams(t *testing.T) {
 	r := poutine.NewRuntime(1)
 	model := func(r *poutine.Runtime) {
 		mu := r.Sample("mu", dist.Normal(r.Scalar(0), r.Scalar(1)))
-		r.Sample("y", dist.Normal(mu, r.Scalar(1)), poutine.Obs(r.Scalar(math.NaN())))
+		// z = 1e300/1e-10 overflows: the log density is -Inf
+		r.Sample("y", dist.Normal(mu, r.Scalar(1e-10)), poutine.Obs(r.Scalar(1e300)))
 	}
 	svi := NewSVI(r, model, nnGuide, newAdam(0.01), &TraceELBO{})
 	_, err := svi.Step(context.Background())
@@ -152,6 +153,15 @@ func TestSVINaNLossKeepsParams(t *testing.T) {
 	}
 	if r.Params.Get("loc").Data[0] != 0 {
 		t.Fatal("parameters changed by a failed step")
+	}
+	// a NaN observation is a support error naming the site
+	nanModel := func(r *poutine.Runtime) {
+		mu := r.Sample("mu", dist.Normal(r.Scalar(0), r.Scalar(1)))
+		r.Sample("y", dist.Normal(mu, r.Scalar(1)), poutine.Obs(r.Scalar(math.NaN())))
+	}
+	_, err = NewSVI(poutine.NewRuntime(1), nanModel, nnGuide, newAdam(0.01), &TraceELBO{}).Step(context.Background())
+	if !errors.As(err, &se) || se.Site != "y" {
+		t.Fatalf("want a StepError naming y for a NaN observation, got %v", err)
 	}
 }
 
