@@ -218,7 +218,16 @@ func (s *nuts) buildTree(depth int, zProp *point, psBeg, psEnd, rho, pBeg, pEnd 
 		h := s.h
 		h.leapfrog(&s.z, sign*s.eps)
 		s.nLeap++
-		e := h.energy(&s.z)
+		// p♯ at the new point, reused for the kinetic energy ½ p·p♯.
+		h.m.sharp(psBeg, s.z.p)
+		var k float64
+		for i, v := range s.z.p {
+			k += v * psBeg[i]
+		}
+		e := s.z.u + 0.5*k
+		if math.IsNaN(e) {
+			e = math.Inf(1)
+		}
 		if e-s.h0 > s.maxDeltaH {
 			s.divergent = true
 		}
@@ -229,7 +238,6 @@ func (s *nuts) buildTree(depth int, zProp *point, psBeg, psEnd, rho, pBeg, pEnd 
 			s.sumMetro += math.Exp(s.h0 - e)
 		}
 		zProp.set(&s.z)
-		h.m.sharp(psBeg, s.z.p)
 		copy(psEnd, psBeg)
 		for i, v := range s.z.p {
 			rho[i] += v
@@ -255,12 +263,21 @@ func (s *nuts) buildTree(depth int, zProp *point, psBeg, psEnd, rho, pBeg, pEnd 
 		return false
 	}
 
-	// Uniform progressive sampling between the halves.
-	lswSub := logAddExp(lswInit, lswFinal)
+	// Uniform progressive sampling between the halves: take the final
+	// half's proposal with probability w_final / (w_init + w_final). One
+	// exponential gives both that probability and log(w_init + w_final).
+	var lswSub, pFinal float64
+	if diff := lswInit - lswFinal; diff > 0 {
+		t := math.Exp(-diff)
+		lswSub = lswInit + math.Log1p(t)
+		pFinal = t / (1 + t)
+	} else {
+		t := math.Exp(diff)
+		lswSub = lswFinal + math.Log1p(t)
+		pFinal = 1 / (1 + t)
+	}
 	*lsw = logAddExp(*lsw, lswSub)
-	if lswFinal > lswSub {
-		zProp.set(&lv.zFinal)
-	} else if s.rng.Float64() < math.Exp(lswFinal-lswSub) {
+	if s.rng.Float64() < pFinal {
 		zProp.set(&lv.zFinal)
 	}
 

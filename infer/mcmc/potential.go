@@ -31,18 +31,17 @@ func FromLogDensity(logp func(x, grad []float64) float64) Potential {
 // point is a phase-space point with its cached potential and gradient.
 type point struct {
 	q, p, g []float64
+	all     []float64 // q, p and g back to back
 	u       float64
 }
 
 func newPoint(d int) point {
 	buf := make([]float64, 3*d)
-	return point{q: buf[:d:d], p: buf[d : 2*d : 2*d], g: buf[2*d:]}
+	return point{q: buf[:d:d], p: buf[d : 2*d : 2*d], g: buf[2*d:], all: buf}
 }
 
 func (z *point) set(src *point) {
-	copy(z.q, src.q)
-	copy(z.p, src.p)
-	copy(z.g, src.g)
+	copy(z.all, src.all)
 	z.u = src.u
 }
 
