@@ -47,8 +47,10 @@ type Options struct {
 	// DPI is the raster resolution for PNG/JPEG/TIFF output (default 96).
 	DPI int
 
-	// FontSize is the size of axis labels and legend text in points
-	// (default 11). Tick labels are 1.5 points smaller, titles 2 larger.
+	// FontSize is the size of axis labels in points (default 11 for
+	// 6×4-inch panels, scaled down with smaller panels to at least 8.25).
+	// Tick labels are 1.5 points smaller, legend text 1 smaller, panel
+	// titles 2 larger and a figure title 4 larger.
 	FontSize vg.Length
 
 	// Colors are the chain colours, cycled when there are more chains than
@@ -99,7 +101,9 @@ func (o *Options) resolved() (Options, error) {
 		r.DPI = DefaultDPI
 	}
 	if r.FontSize == 0 {
-		r.FontSize = DefaultFontSize
+		// Smaller panels get smaller text, down to 3/4 size.
+		scale := min(float64(r.Width)/float64(DefaultWidth), float64(r.Height)/float64(DefaultHeight), 1)
+		r.FontSize = DefaultFontSize * vg.Length(max(scale, 0.75))
 	}
 	if len(r.Colors) == 0 {
 		r.Colors = tab10
@@ -142,6 +146,10 @@ type panel struct {
 	p      *gplot.Plot
 	legend gplot.Legend // drawn only when names is non-empty
 	names  []string     // legend entry texts, for sizing
+
+	// Full title and axis labels; fit shortens the plot's copies to the
+	// room a canvas leaves.
+	title, xlabel, ylabel string
 }
 
 func (pa *panel) addLegend(name string, th ...gplot.Thumbnailer) {
@@ -166,7 +174,6 @@ func newPanel(o *Options, title, xlabel, ylabel string) *panel {
 		ax.Label.Padding = fs / 4
 	}
 	p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
-	setTickDensity(p, o.Width, o.Height)
 	p.X.Label.Text = xlabel
 	p.Y.Label.Text = ylabel
 	g := plotter.NewGrid()
@@ -178,18 +185,48 @@ func newPanel(o *Options, title, xlabel, ylabel string) *panel {
 	l.Top, l.Left = true, true
 	l.ThumbnailWidth = 2 * fs
 	l.Padding = fs / 4
-	return &panel{p: p, legend: l}
+	return &panel{p: p, legend: l, title: title, xlabel: xlabel, ylabel: ylabel}
 }
 
-// setTickDensity aims linear axes at about one label per inch across and
-// one per 0.8 inch up a panel of the given size; other tickers are kept.
-func setTickDensity(p *gplot.Plot, w, h vg.Length) {
-	if _, ok := p.X.Tick.Marker.(niceTicks); ok {
-		p.X.Tick.Marker = niceTicks{n: int(float64(w)/float64(vg.Inch) + 0.5)}
+// fit adapts the panel to the canvas it is about to be drawn on: tickers
+// learn their axis lengths (so tick labels never collide), and the title
+// and axis labels are shortened with "…" where they would not fit.
+func (pa *panel) fit(c draw.Canvas) {
+	p := pa.p
+	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = pa.title, pa.xlabel, pa.ylabel
+	// Two passes: the y tick labels' width depends on the y ticks, and the
+	// x axis length on that width.
+	for range 2 {
+		dc := p.DataCanvas(c)
+		w := max(dc.Max.X-dc.Min.X, 1)
+		h := max(dc.Max.Y-dc.Min.Y, 1)
+		if t, ok := p.Y.Tick.Marker.(sizedTicker); ok {
+			p.Y.Tick.Marker = t.fitTo(axisFit{length: h, sty: p.Y.Tick.Label, vertical: true})
+		}
+		if t, ok := p.X.Tick.Marker.(sizedTicker); ok {
+			p.X.Tick.Marker = t.fitTo(axisFit{length: w, sty: p.X.Tick.Label})
+		}
 	}
-	if _, ok := p.Y.Tick.Marker.(niceTicks); ok {
-		p.Y.Tick.Marker = niceTicks{n: int(float64(h)/float64(vg.Inch)*1.25 + 0.5)}
+	dc := p.DataCanvas(c)
+	mid := dc.Center().X
+	p.Title.Text = ellipsize(pa.title, p.Title.TextStyle, 2*min(mid-c.Min.X, c.Max.X-mid))
+	p.X.Label.Text = ellipsize(pa.xlabel, p.X.Label.TextStyle, dc.Max.X-dc.Min.X)
+	p.Y.Label.Text = ellipsize(pa.ylabel, p.Y.Label.TextStyle, dc.Max.Y-dc.Min.Y)
+}
+
+// ellipsize shortens s, ending it with "…", until it is at most width
+// wide in sty ("" when not even "…" fits).
+func ellipsize(s string, sty text.Style, width vg.Length) string {
+	if sty.Width(s) <= width {
+		return s
 	}
+	r := []rune(s)
+	for n := len(r) - 1; n >= 0; n-- {
+		if t := string(r[:n]) + "…"; sty.Width(t) <= width {
+			return t
+		}
+	}
+	return ""
 }
 
 // legendWidth is the horizontal room the legend needs, gap included.
@@ -266,7 +303,9 @@ func (f *Figure) titleHeight() vg.Length {
 }
 
 // Draw draws the figure onto c, which may be any gonum/plot canvas (or a
-// tile of one).
+// tile of one). Drawing fits tick labels, titles and axis labels to the
+// canvas, adjusting the figure's panels, so a Figure must not be drawn by
+// two goroutines at once.
 func (f *Figure) Draw(c draw.Canvas) {
 	if f.title != "" {
 		sty := f.titleStyle()
@@ -284,16 +323,6 @@ func (f *Figure) Draw(c draw.Canvas) {
 		PadTop: pad, PadBottom: pad, PadLeft: pad, PadRight: pad,
 		PadX: 2 * pad, PadY: 2 * pad,
 	}
-	plots := make([][]*gplot.Plot, rows)
-	for r := range plots {
-		plots[r] = make([]*gplot.Plot, cols)
-		for k, pa := range f.cells[r] {
-			if pa != nil {
-				plots[r][k] = pa.p
-			}
-		}
-	}
-	canv := gplot.Align(plots, tiles, c)
 	// One legend width per column keeps data areas aligned down a column.
 	lw := make([]vg.Length, cols)
 	for r := range rows {
@@ -303,6 +332,19 @@ func (f *Figure) Draw(c draw.Canvas) {
 			}
 		}
 	}
+	plots := make([][]*gplot.Plot, rows)
+	for r := range plots {
+		plots[r] = make([]*gplot.Plot, cols)
+		for k, pa := range f.cells[r] {
+			if pa != nil {
+				tile := tiles.At(c, k, r)
+				tile.Max.X -= lw[k]
+				pa.fit(tile)
+				plots[r][k] = pa.p
+			}
+		}
+	}
+	canv := gplot.Align(plots, tiles, c)
 	for r := range rows {
 		for k, pa := range f.cells[r] {
 			if pa == nil {

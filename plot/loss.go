@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -89,43 +88,4 @@ func lossPanel(o *Options, losses []float64, title string) (*panel, error) {
 		pa.p.Y.Tick.Marker = logTicks{}
 	}
 	return pa, nil
-}
-
-// logTicks labels a logarithmic axis densely enough to read values off it
-// whatever the number of decades spanned: powers of ten over wide ranges,
-// 1-2-5 steps over a few decades, every mantissa over about one, and
-// ordinary linear ticks over a narrow range.
-type logTicks struct{}
-
-// Ticks implements gplot.Ticker.
-func (logTicks) Ticks(lo, hi float64) []gplot.Tick {
-	decades := math.Log10(hi / lo)
-	if decades < 0.6 {
-		return gplot.DefaultTicks{}.Ticks(lo, hi)
-	}
-	labelled := func(m int) bool {
-		switch {
-		case decades > 3.5:
-			return m == 1
-		case decades > 1.2:
-			return m == 1 || m == 2 || m == 5
-		}
-		return true
-	}
-	var ticks []gplot.Tick
-	for e := int(math.Floor(math.Log10(lo))); e <= int(math.Ceil(math.Log10(hi))); e++ {
-		p := math.Pow10(e)
-		for m := 1; m <= 9; m++ {
-			v := float64(m) * p
-			if v < lo*(1-1e-12) || v > hi*(1+1e-12) {
-				continue
-			}
-			t := gplot.Tick{Value: v}
-			if labelled(m) {
-				t.Label = strconv.FormatFloat(v, 'g', 6, 64)
-			}
-			ticks = append(ticks, t)
-		}
-	}
-	return ticks
 }

@@ -112,9 +112,9 @@ func rankPanel(o *Options, name string, chains [][]float64, title string) (*pane
 	}
 	pa.p.X.Min, pa.p.X.Max = lo, hi
 	pa.p.Y.Min, pa.p.Y.Max = 0, float64(len(chains))*strip-(strip-top)
-	pa.p.Y.Tick.Marker = gplot.ConstantTicks(ticks)
-	pa.addLegend("uniform expectation", refLine)
-	pa.addLegend(fmt.Sprintf("%.0f%% band if uniform", rankBandProb*100), bandPoly)
+	pa.p.Y.Tick.Marker = labelTicks{ticks: ticks}
+	pa.addLegend("expected (uniform)", refLine)
+	pa.addLegend(fmt.Sprintf("%.0f%% band", rankBandProb*100), bandPoly)
 	return pa, nil
 }
 

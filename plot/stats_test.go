@@ -237,11 +237,11 @@ func TestNiceTicks(t *testing.T) {
 		{0, 0.41, []string{"0.0", "0.1", "0.2", "0.3", "0.4"}},
 		{9992.5, 10011.2, []string{"9995", "10000", "10005", "10010"}},
 		{-3.45, -2.6, []string{"-3.4", "-3.2", "-3.0", "-2.8", "-2.6"}},
-		{0.5, 4000.5, []string{"1000", "2000", "3000", "4000"}},
+		{0.5, 4000.5, []string{"500", "1000", "1500", "2000", "2500", "3000", "3500", "4000"}},
 		{1.2e7, 1.5e7, []string{"1.2e+07", "1.25e+07", "1.3e+07", "1.35e+07", "1.4e+07", "1.45e+07", "1.5e+07"}},
 	} {
 		var got []string
-		for _, tk := range (niceTicks{n: 6}).Ticks(tc.lo, tc.hi) {
+		for _, tk := range (niceTicks{}).Ticks(tc.lo, tc.hi) {
 			if tk.Label != "" {
 				got = append(got, tk.Label)
 			}
@@ -283,5 +283,57 @@ func TestSeriesDecimation(t *testing.T) {
 	_, _, ylo, yhi := plotter.XYRange(xy)
 	if ylo != lo || yhi != hi {
 		t.Errorf("range [%v, %v], want [%v, %v]", ylo, yhi, lo, hi)
+	}
+}
+
+func TestTicksFitTheAxis(t *testing.T) {
+	o, _ := (*Options)(nil).resolved()
+	sty := newPanel(&o, "", "", "").p.X.Tick.Label
+	ranges := [][2]float64{{0.5, 4000.5}, {-7.3, 6.8}, {9992.5, 10011.2}, {1.2e-3, 1.7e-3}, {0, 1e5}}
+	for _, length := range []vg.Length{40, 72, 150, 300, 500} {
+		for _, vertical := range []bool{false, true} {
+			a := axisFit{length: length, sty: sty, vertical: vertical}
+			for _, r := range ranges {
+				var labels []string
+				for _, tk := range (niceTicks{a}).Ticks(r[0], r[1]) {
+					if tk.Label != "" {
+						labels = append(labels, tk.Label)
+					}
+				}
+				if len(labels) < 2 {
+					t.Errorf("length %v %v: %d labels", length, r, len(labels))
+				}
+				// Two labels always show; beyond that they must fit.
+				if len(labels) > 2 && !a.fits(labels) {
+					t.Errorf("length %v vertical %v range %v: labels %q overflow", length, vertical, r, labels)
+				}
+			}
+			for _, r := range [][2]float64{{80, 5200}, {1e-3, 1e4}, {2, 9}} {
+				var labels []string
+				for _, tk := range (logTicks{a}).Ticks(r[0], r[1]) {
+					if tk.Label != "" {
+						labels = append(labels, tk.Label)
+					}
+				}
+				if len(labels) < 2 || (len(labels) > 3 && !a.fits(labels)) {
+					t.Errorf("log length %v vertical %v range %v: labels %q", length, vertical, r, labels)
+				}
+			}
+		}
+	}
+	lt := labelTicks{ticks: []gplot.Tick{{Value: 1, Label: "chain 1"}, {Value: 2, Label: "chain 2"}, {Value: 3, Label: "chain 3"}, {Value: 4, Label: "chain 4"}}}
+	n := func(ts []gplot.Tick) (k int) {
+		for _, tk := range ts {
+			if tk.Label != "" {
+				k++
+			}
+		}
+		return k
+	}
+	if k := n(lt.fitTo(axisFit{length: 300, sty: sty, vertical: true}).Ticks(0, 5)); k != 4 {
+		t.Errorf("tall axis: %d chain labels, want 4", k)
+	}
+	if k := n(lt.fitTo(axisFit{length: 30, sty: sty, vertical: true}).Ticks(0, 5)); k < 1 || k > 2 {
+		t.Errorf("short axis: %d chain labels, want 1 or 2", k)
 	}
 }

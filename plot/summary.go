@@ -132,12 +132,11 @@ func Grid(rows [][]*Figure, opts *Options) (*Figure, error) {
 				return nil, fmt.Errorf("plot: Grid: figure at row %d, column %d has %d×%d panels; Grid takes single-panel figures",
 					r+1, c+1, f.Rows(), f.Cols())
 			}
-			// A shallow copy, so that re-aiming the ticks at this panel size
-			// leaves the input figure as it was.
+			// A shallow copy: drawing fits ticks and labels to the panel
+			// size, which must leave the input figure as it was.
 			pa := *f.cells[0][0]
 			p := *pa.p
 			pa.p = &p
-			setTickDensity(pa.p, o.Width, o.Height)
 			cells[r][c] = &pa
 		}
 	}
