@@ -15,6 +15,13 @@
 // U(x) = −log p(x) (up to a constant) and writes ∇U(x), as Stan and NumPyro
 // do. Use FromLogDensity to adapt a log-density function.
 //
+// Entry points: Sample (one chain), SampleChains (chains as goroutines,
+// independent of GOMAXPROCS), NewChain (step-by-step control), and the
+// diagnostics RHat, SplitRHat, ESS, ESSBulk, ESSTail, MCSEMean, EBFMI and
+// Summarize.
+//
 // After warm-up, a transition allocates nothing: every buffer a chain
-// needs is allocated once when the chain starts.
+// needs is allocated once when the chain starts, and each leapfrog step
+// evaluates the potential exactly once (gradients at trajectory ends are
+// cached).
 package mcmc

@@ -92,3 +92,25 @@ func ExampleRHat() {
 	fmt.Printf("R-hat %.1f flags non-convergence: %v\n", mcmc.RHat(chains), mcmc.RHat(chains) > 1.01)
 	// Output: R-hat 1.7 flags non-convergence: true
 }
+
+func ExampleNewChain() {
+	ch, err := mcmc.NewChain(gaussian, []float64{0, 0}, mcmc.Options{NumWarmup: 300, Seed: 3}, 0)
+	if err != nil {
+		panic(err)
+	}
+	for ch.InWarmup() {
+		if _, _, err := ch.Step(); err != nil {
+			panic(err)
+		}
+	}
+	// Stream 1000 draws, keeping only a running mean of x[0].
+	var sum float64
+	for i := 0; i < 1000; i++ {
+		if _, _, err := ch.Step(); err != nil {
+			panic(err)
+		}
+		sum += ch.Position()[0]
+	}
+	fmt.Printf("mean of x[0] within 0.1 of 1: %v\n", math.Abs(sum/1000-1) < 0.1)
+	// Output: mean of x[0] within 0.1 of 1: true
+}

@@ -394,3 +394,62 @@ func TestWelfordRegularization(t *testing.T) {
 		t.Errorf("dense regularized %v vs diagonal %v", gd, got)
 	}
 }
+
+func TestChainMatchesSample(t *testing.T) {
+	o := Options{NumWarmup: 150, NumSamples: 200, Seed: 8}
+	init := []float64{0.3, -1, 2}
+	r, err := Sample(context.Background(), stdNormal, init, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := NewChain(stdNormal, init, Options{NumWarmup: 150, Seed: 8}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 150; i++ {
+		if !ch.InWarmup() {
+			t.Fatal("warm-up ended early")
+		}
+		if _, w, err := ch.Step(); err != nil || !w {
+			t.Fatalf("warm-up step %d: %v %v", i, w, err)
+		}
+	}
+	if ch.InWarmup() || ch.StepSize() != r.StepSize || !slices.Equal(ch.InvMass(nil), r.InvMass) {
+		t.Fatalf("after warm-up: step size %v vs %v", ch.StepSize(), r.StepSize)
+	}
+	for i := 0; i < 200; i++ {
+		st, w, err := ch.Step()
+		if err != nil || w {
+			t.Fatal(err, w)
+		}
+		if !slices.Equal(ch.Position(), r.Draw(i)) || st != r.Stats[i] {
+			t.Fatalf("draw %d differs from Sample's", i)
+		}
+	}
+	if a := testing.AllocsPerRun(100, func() { ch.Step() }); a != 0 {
+		t.Errorf("Chain.Step allocates %v times", a)
+	}
+	// A panicking potential is reported by Step.
+	calls := 0
+	bomb := func(x, g []float64) float64 {
+		calls++
+		if calls > 5 {
+			panic("kaboom")
+		}
+		return stdNormal(x, g)
+	}
+	ch, err = NewChain(bomb, init, Options{FixedStepSize: true, StepSize: 0.1}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var perr error
+	for i := 0; i < 10 && perr == nil; i++ {
+		_, _, perr = ch.Step()
+	}
+	if perr == nil || !strings.Contains(perr.Error(), "kaboom") {
+		t.Errorf("panic not reported: %v", perr)
+	}
+	if _, err := NewChain(stdNormal, init, Options{}, -1); err == nil {
+		t.Error("negative chain index accepted")
+	}
+}

@@ -224,6 +224,7 @@ type chain struct {
 	win   windows
 	wf    *welford
 	mbuf  []float64
+	iter  int // iterations done, warm-up included
 }
 
 func newChain(pot Potential, init []float64, opt Options, idx int) (*chain, error) {
@@ -353,14 +354,42 @@ func (c *chain) warmupStep() (Stats, error) {
 	return st, nil
 }
 
+// step advances the chain by one iteration: a warm-up transition with
+// adaptation while warm-up iterations remain (the first one preceded by the
+// initial step-size search), a plain transition afterwards.
+func (c *chain) step() (st Stats, warmup bool, err error) {
+	o := &c.opt
+	if c.iter < o.NumWarmup {
+		if c.iter == 0 && !o.FixedStepSize {
+			if err := c.initStepSize(); err != nil {
+				return st, true, err
+			}
+		}
+		st, err = c.warmupStep()
+		if err != nil {
+			return st, true, err
+		}
+		c.iter++
+		if c.iter == o.NumWarmup && !o.FixedStepSize {
+			c.eps = c.da.final()
+		}
+		return st, true, nil
+	}
+	c.iter++
+	return c.k.transition(&c.cur, c.eps), false, nil
+}
+
+func panicError(r any) error {
+	if e, ok := r.(error); ok {
+		return fmt.Errorf("mcmc: potential panicked: %w", e)
+	}
+	return fmt.Errorf("mcmc: potential panicked: %v", r)
+}
+
 func (c *chain) run(ctx context.Context) (res Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			if e, ok := r.(error); ok {
-				err = fmt.Errorf("mcmc: potential panicked: %w", e)
-			} else {
-				err = fmt.Errorf("mcmc: potential panicked: %v", r)
-			}
+			err = panicError(r)
 		}
 	}()
 	o := c.opt
@@ -372,27 +401,17 @@ func (c *chain) run(ctx context.Context) (res Result, err error) {
 		res.WarmupStats = make([]Stats, o.NumWarmup)
 	}
 	t0 := time.Now()
-	if o.NumWarmup > 0 {
-		if !o.FixedStepSize {
-			if err := c.initStepSize(); err != nil {
-				return res, err
-			}
+	for i := 0; i < o.NumWarmup; i++ {
+		if err := ctx.Err(); err != nil {
+			return res, err
 		}
-		for i := 0; i < o.NumWarmup; i++ {
-			if err := ctx.Err(); err != nil {
-				return res, err
-			}
-			st, err := c.warmupStep()
-			if err != nil {
-				return res, err
-			}
-			if o.SaveWarmup {
-				copy(res.WarmupDraws[i*c.d:], c.cur.q)
-				res.WarmupStats[i] = st
-			}
+		st, _, err := c.step()
+		if err != nil {
+			return res, err
 		}
-		if !o.FixedStepSize {
-			c.eps = c.da.final()
+		if o.SaveWarmup {
+			copy(res.WarmupDraws[i*c.d:], c.cur.q)
+			res.WarmupStats[i] = st
 		}
 	}
 	t1 := time.Now()
@@ -401,7 +420,7 @@ func (c *chain) run(ctx context.Context) (res Result, err error) {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		st := c.k.transition(&c.cur, c.eps)
+		st, _, _ := c.step()
 		copy(res.Draws[i*c.d:], c.cur.q)
 		res.Stats[i] = st
 		if st.Divergent {
