@@ -88,10 +88,7 @@ func StandardNormal(t *ad.Tape, rng *RNG, sampleShape, batch []int) ad.V {
 		return t.Scalar(rng.NormFloat64())
 	}
 	v := t.Const(s, nil)
-	x := v.Data()
-	for i := range x {
-		x[i] = rng.NormFloat64()
-	}
+	rng.FillNormal(v.Data())
 	return v
 }
 
