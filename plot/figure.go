@@ -108,6 +108,11 @@ func (o *Options) resolved() (Options, error) {
 	if len(r.Colors) == 0 {
 		r.Colors = tab10
 	}
+	for i, c := range r.Colors {
+		if c == nil {
+			return r, fmt.Errorf("plot: Options.Colors[%d] is nil", i)
+		}
+	}
 	if r.GridPoints == 0 {
 		r.GridPoints = 512
 	}

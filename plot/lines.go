@@ -42,6 +42,13 @@ func opaque(c color.Color) color.Color {
 // Plot implements gplot.Plotter.
 func (l *polyline) Plot(c draw.Canvas, p *gplot.Plot) {
 	tx, ty := p.Transforms(&c)
+	if len(l.xy) == 1 { // a lone point has no segment to stroke: mark it
+		pt := vg.Point{X: tx(l.xy[0].X), Y: ty(l.xy[0].Y)}
+		if c.Contains(pt) {
+			c.DrawGlyph(draw.GlyphStyle{Color: l.thumb.Color, Radius: 2 * l.style.Width, Shape: draw.CircleGlyph{}}, pt)
+		}
+		return
+	}
 	pts := make([]vg.Point, 0, strokeChunk+1)
 	for s := 0; s+1 < len(l.xy); s += strokeChunk {
 		e := min(len(l.xy), s+strokeChunk+1)

@@ -333,7 +333,7 @@ func TestBadInput(t *testing.T) {
 	}
 	// Options errors.
 	for _, o := range []*Options{
-		{Width: -1}, {DPI: -3}, {Bandwidth: math.NaN()}, {Bandwidth: -0.1}, {GridPoints: 3}, {Bins: -1},
+		{Width: -1}, {DPI: -3}, {Colors: []color.Color{color.Black, nil}}, {Bandwidth: math.NaN()}, {Bandwidth: -0.1}, {GridPoints: 3}, {Bins: -1},
 	} {
 		if _, err := Trace("x", good, o); err == nil || !strings.Contains(err.Error(), "Options") {
 			t.Errorf("Options %+v: err = %v", *o, err)
@@ -358,6 +358,32 @@ func TestConstantDraws(t *testing.T) {
 				t.Fatal(err)
 			}
 			decodePNG(t, buf.Bytes(), 576, 384)
+		}
+	}
+}
+
+func TestSingleDrawIsMarked(t *testing.T) {
+	var buf bytes.Buffer
+	if err := TracePlot(&buf, "x", [][]float64{{1}, {2}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	img := decodePNG(t, buf.Bytes(), 576, 384)
+	// Legend thumbnails are 2pt lines; the marks are the only other
+	// chain-coloured pixels, so count well beyond the thumbnails.
+	for c := range 2 {
+		n := 0
+		cr, cg, cb, _ := tab10[c].RGBA()
+		b := img.Bounds()
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X*3/4; x++ { // left of the legend
+				r, g, bb, _ := img.At(x, y).RGBA()
+				if absDiff(r>>8, cr>>8) < 12 && absDiff(g>>8, cg>>8) < 12 && absDiff(bb>>8, cb>>8) < 12 {
+					n++
+				}
+			}
+		}
+		if n < 4 {
+			t.Errorf("chain %d's single draw left %d pixels", c+1, n)
 		}
 	}
 }
