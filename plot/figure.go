@@ -28,8 +28,8 @@ const (
 	DefaultFontSize = vg.Length(11)
 )
 
-// maxPixels bounds the raster size of one figure (about 1.6 GB of RGBA at
-// the limit would be absurd; 120 megapixels is already ~480 MB).
+// maxPixels bounds the raster size of one figure: 120 megapixels is
+// already 480 MB of RGBA, far past any useful diagnostic image.
 const maxPixels = 120_000_000
 
 // Options tunes a figure. A nil *Options means all defaults; zero fields
@@ -265,7 +265,7 @@ func singlePanel(pa *panel, o *Options) *Figure {
 	return &Figure{cells: [][]*panel{{pa}}, width: o.Width, height: o.Height, dpi: o.DPI}
 }
 
-// Rows and Cols return the grid dimensions in panels.
+// Rows returns the number of panel rows.
 func (f *Figure) Rows() int { return len(f.cells) }
 
 // Cols returns the number of panel columns.
