@@ -68,16 +68,20 @@ func (h *latentHandler) Process(m *poutine.Msg) {
 	s := &h.p.sites[k]
 	t := h.x.Tape()
 	u := t.Slice(h.x, s.Offset, s.Offset+s.Size)
-	u = t.Reshape(u, s.UShape...)
+	if len(s.UShape) != 1 {
+		u = t.Reshape(u, s.UShape...)
+	}
 	y := s.Transform.Forward(u)
 	if !sameShape(y.Shape(), s.Shape) {
 		y = t.Reshape(y, s.Shape...)
 	}
-	ld := s.Transform.LogAbsDetJacobian(u, y)
-	if !ld.IsScalar() {
-		ld = t.Sum(ld)
+	if s.Transform != transforms.Identity {
+		ld := s.Transform.LogAbsDetJacobian(u, y)
+		if !ld.IsScalar() {
+			ld = t.Sum(ld)
+		}
+		h.ladj = t.Add(h.ladj, ld)
 	}
-	h.ladj = t.Add(h.ladj, ld)
 	m.Value = y
 	m.Done = true
 	h.seen++
