@@ -453,3 +453,53 @@ func TestChainMatchesSample(t *testing.T) {
 		t.Error("negative chain index accepted")
 	}
 }
+
+func TestNegInfPotential(t *testing.T) {
+	// U = −Inf at the start is refused; elsewhere it counts as divergent.
+	spike := func(x, g []float64) float64 {
+		if x[0] == 0 {
+			return math.Inf(-1)
+		}
+		return stdNormal(x, g)
+	}
+	if _, err := Sample(context.Background(), spike, []float64{0}, Options{NumSamples: 1}); err == nil {
+		t.Error("−Inf potential at init accepted")
+	}
+	grad := func(x, g []float64) float64 { // finite U, NaN gradient for x > 3
+		u := stdNormal(x, g)
+		if x[0] > 3 {
+			g[0] = math.NaN()
+		}
+		return u
+	}
+	r, err := Sample(context.Background(), grad, []float64{0}, Options{NumWarmup: 100, NumSamples: 500, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range r.Draws {
+		if !(v <= 3) {
+			t.Fatalf("draw %v where the gradient is NaN", v)
+		}
+	}
+}
+
+func TestDenseInvMassValidation(t *testing.T) {
+	ctx := context.Background()
+	for name, inv := range map[string][]float64{
+		"asymmetric":   {1, 0.5, 0.4, 1},
+		"not posdef":   {1, 2, 2, 1},
+		"non-finite":   {1, math.NaN(), math.NaN(), 1},
+		"wrong length": {1, 0, 0},
+	} {
+		if _, err := Sample(ctx, stdNormal, []float64{0, 0}, Options{NumSamples: 1, DenseMass: true, InvMass: inv}); err == nil {
+			t.Errorf("%s dense inverse mass accepted", name)
+		}
+	}
+	// Rounding-level asymmetry is fine.
+	if _, err := Sample(ctx, stdNormal, []float64{0, 0}, Options{NumSamples: 1, DenseMass: true, InvMass: []float64{1, 0.3, 0.3 * (1 + 1e-14), 2}}); err != nil {
+		t.Errorf("nearly symmetric inverse mass refused: %v", err)
+	}
+	if _, err := Sample(ctx, stdNormal, []float64{0, 0}, Options{NumSamples: 1, InvMass: []float64{1, -1}}); err == nil {
+		t.Error("negative diagonal inverse mass accepted")
+	}
+}

@@ -2,6 +2,7 @@ package mcmc
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 )
@@ -14,9 +15,10 @@ type metric struct {
 	// diag: inv[i] = M⁻¹ᵢᵢ and sd[i] = 1/sqrt(inv[i]).
 	// dense: inv is M⁻¹ (d×d, row-major) and chol is its lower Cholesky
 	// factor L (M⁻¹ = L Lᵀ); momenta are p = L⁻ᵀ u with u ~ N(0, I).
-	inv  []float64
-	sd   []float64
-	chol []float64
+	inv     []float64
+	sd      []float64
+	chol    []float64
+	scratch []float64 // dense: d*d workspace for setInverse
 }
 
 func newMetric(d int, dense bool) *metric {
@@ -24,6 +26,7 @@ func newMetric(d int, dense bool) *metric {
 	if dense {
 		m.inv = make([]float64, d*d)
 		m.chol = make([]float64, d*d)
+		m.scratch = make([]float64, d*d)
 		for i := 0; i < d; i++ {
 			m.inv[i*d+i] = 1
 			m.chol[i*d+i] = 1
@@ -46,17 +49,26 @@ func (m *metric) setInverse(inv []float64) error {
 		if len(inv) != m.d*m.d {
 			return errors.New("mcmc: dense inverse mass matrix must have dim*dim entries")
 		}
-		for i := 0; i < m.d; i++ {
-			for j := 0; j < i; j++ {
-				if inv[i*m.d+j] != inv[j*m.d+i] {
-					return errors.New("mcmc: dense inverse mass matrix is not symmetric")
+		// Accept rounding-level asymmetry; use the symmetric part.
+		d := m.d
+		sym := m.scratch
+		for i := 0; i < d; i++ {
+			for j := 0; j <= i; j++ {
+				a, b := inv[i*d+j], inv[j*d+i]
+				if math.IsNaN(a) || math.IsInf(a, 0) || math.IsNaN(b) || math.IsInf(b, 0) {
+					return fmt.Errorf("mcmc: dense inverse mass matrix has a non-finite entry at (%d, %d)", i, j)
 				}
+				if math.Abs(a-b) > 1e-10*math.Max(math.Abs(a), math.Abs(b)) {
+					return fmt.Errorf("mcmc: dense inverse mass matrix is not symmetric at (%d, %d): %v vs %v", i, j, a, b)
+				}
+				sym[i*d+j] = 0.5 * (a + b)
+				sym[j*d+i] = sym[i*d+j]
 			}
 		}
-		if err := cholesky(m.chol, inv, m.d); err != nil {
+		if err := cholesky(m.chol, sym, d); err != nil {
 			return err
 		}
-		copy(m.inv, inv)
+		copy(m.inv, sym)
 		return nil
 	}
 	if len(inv) != m.d {

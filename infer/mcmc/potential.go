@@ -7,8 +7,9 @@ import "math"
 // (len(grad) == len(x)) and returns U(x). It must not keep x or grad.
 //
 // A Potential may return +Inf (or NaN) where the density is zero or cannot
-// be evaluated; the sampler treats such points as divergent and never
-// accepts them. It must not modify x.
+// be evaluated; the sampler treats such points, and points where the
+// gradient is not finite or U = −Inf, as divergent and never accepts them.
+// It must not modify x.
 //
 // One Potential value is called from one goroutine at a time per chain;
 // SampleChains takes one Potential per chain so that potentials holding
@@ -53,12 +54,14 @@ type hamiltonian struct {
 	nGrad int64
 }
 
-// eval computes U(q) and its gradient. A NaN potential, or any non-finite
-// gradient entry, is reported as U = +Inf so that the point is divergent.
+// eval computes U(q) and its gradient. A NaN or −Inf potential (the
+// latter an unbounded density, which no sampler can weigh), or any
+// non-finite gradient entry, is reported as U = +Inf so that the point is
+// divergent and never accepted.
 func (h *hamiltonian) eval(q, g []float64) float64 {
 	u := h.pot(q, g)
 	h.nGrad++
-	if math.IsNaN(u) {
+	if math.IsNaN(u) || math.IsInf(u, -1) {
 		return math.Inf(1)
 	}
 	for _, v := range g {
