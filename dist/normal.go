@@ -42,7 +42,28 @@ func (d *NormalDist) LogProb(x ad.V) ad.V {
 			Fail("Normal", "value", "NaN at flat index %d is outside the support real", i)
 		}
 	}
-	return d.Tape().NormalLogProb(x, d.Loc, d.Scale)
+	t := d.Tape()
+	lp := t.NormalLogProb(x, d.Loc, d.Scale)
+	if lp.Dims() < d.batch.Len() || !suffixOf(d.batch.Slice(), lp.Shape()) {
+		// an expanded distribution scoring a value smaller than its batch
+		b := BroadcastShapes("Normal", x.Shape(), d.batch.Slice())
+		lp = t.Expand(lp, b.Slice()...)
+	}
+	return lp
+}
+
+// suffixOf reports whether s ends with the dims of suf.
+func suffixOf(suf, s []int) bool {
+	if len(suf) > len(s) {
+		return false
+	}
+	off := len(s) - len(suf)
+	for i, d := range suf {
+		if s[off+i] != d {
+			return false
+		}
+	}
+	return true
 }
 
 // Sample draws loc + scale·ε with ε ~ N(0, 1), as a constant.
@@ -74,9 +95,19 @@ func (d *NormalDist) Entropy() ad.V {
 }
 
 // Expand broadcasts loc and scale to batchShape.
+//
+// As PyTorch's expand returns views, the parameters are not copied: they
+// keep their shapes and broadcast against the new batch shape wherever
+// they are used.
 func (d *NormalDist) Expand(batchShape ...int) Distribution {
-	t := d.Tape()
-	return Normal(t.Expand(d.Loc, batchShape...), t.Expand(d.Scale, batchShape...))
+	b := BroadcastShapes("Normal", d.batch.Slice(), batchShape)
+	if !sameInts(b.Slice(), batchShape) {
+		Fail("Normal", "batch_shape", "cannot expand batch shape %v to %v", cpShape(d.batch.Slice()), cpShape(batchShape))
+	}
+	e := normalPool.Get(d.Tape())
+	e.Loc, e.Scale = d.Loc, d.Scale
+	e.batch = b
+	return e
 }
 
 // StandardNormal records a constant of shape sampleShape+batch filled with
