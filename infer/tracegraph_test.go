@@ -92,8 +92,8 @@ func chainELBO(th, m float64) float64 {
 		pz := []float64{0.7, 0.3}[z]
 		mu := m + float64(z)
 		ew := -l2p - 0.5*((mu-float64(z))*(mu-float64(z))+1) // E log N(w; z, 1)
-		ex := -l2p - 0.5*((chainX-mu)*(chainX-mu)+1)          // E log N(x; w, 1)
-		ent := l2p + 0.5                                       // E −log N(w; mu, 1)
+		ex := -l2p - 0.5*((chainX-mu)*(chainX-mu)+1)         // E log N(x; w, 1)
+		ent := l2p + 0.5                                     // E −log N(w; mu, 1)
 		elbo += qz * (math.Log(pz) - math.Log(qz) + ew + ex + ent)
 	}
 	return elbo
@@ -192,11 +192,13 @@ func TestTraceGraphELBOLossMatchesTraceELBO(t *testing.T) {
 // latents c with observations x; the guide samples the latents in the
 // same order. The dependency structure decides each site's downstream
 // cost, which this test recomputes by hand from the trace values.
+var structB, structY = []string{"b0", "b1"}, []string{"y0", "y1"}
+
 func structModel(r *poutine.Runtime) {
 	a := r.Sample("a", dist.Bernoulli(r.Scalar(0.4)))
 	for i := range r.SeqPlate("seq", 2) {
-		b := r.Sample(fmt.Sprint("b", i), dist.Bernoulli(r.Scalar(0.6)))
-		r.Sample(fmt.Sprint("y", i), dist.Normal(r.Add(a, b), r.Scalar(1)), poutine.Obs(r.Scalar(0.5*float64(i))))
+		b := r.Sample(structB[i], dist.Bernoulli(r.Scalar(0.6)))
+		r.Sample(structY[i], dist.Normal(r.Add(a, b), r.Scalar(1)), poutine.Obs(r.Scalar(0.5*float64(i))))
 	}
 	r.Plate("data", 3, func([]int) {
 		c := r.Sample("c", dist.Bernoulli(r.Scalar(0.5)))
@@ -204,14 +206,20 @@ func structModel(r *poutine.Runtime) {
 	})
 }
 
+var (
+	structPA = tensor.New(nil, []float64{0.3})
+	structPB = tensor.New([]int{2}, []float64{-0.2, 0.5})
+	structPC = tensor.New([]int{3}, []float64{0.1, -0.3, 0.2})
+)
+
 func structGuide(r *poutine.Runtime) {
-	pa := r.Param("pa", tensor.New(nil, []float64{0.3}))
+	pa := r.Param("pa", structPA)
 	r.Sample("a", dist.BernoulliLogits(pa))
-	pb := r.Param("pb", tensor.New([]int{2}, []float64{-0.2, 0.5}))
+	pb := r.Param("pb", structPB)
 	for i := range r.SeqPlate("seq", 2) {
-		r.Sample(fmt.Sprint("b", i), dist.BernoulliLogits(r.Index(pb, i)))
+		r.Sample(structB[i], dist.BernoulliLogits(r.Index(pb, i)))
 	}
-	pc := r.Param("pc", tensor.New([]int{3}, []float64{0.1, -0.3, 0.2}))
+	pc := r.Param("pc", structPC)
 	r.Plate("data", 3, func([]int) {
 		r.Sample("c", dist.BernoulliLogits(pc))
 	})
@@ -388,6 +396,399 @@ func TestTraceGraphELBOBaselineErrors(t *testing.T) {
 		var se *StepError
 		if !errors.As(err, &se) || se.Site != "z" {
 			t.Errorf("want a StepError naming z, got %v", err)
+		}
+	}
+}
+
+// Variance reduction. The model has a global latent g sampled first and a
+// Bernoulli latent per data point:
+//
+//	g ~ N(0, 1); for i in plate: z_i ~ Bern(0.5); x_i ~ N(2 z_i − 1 + g, 1)
+//
+// with guide g ~ N(a, 0.5), z_i ~ Bern(sigmoid(θ_i)). Trace_ELBO's cost for
+// z_i includes the noisy global term log p(g) − log q(g); TraceGraph_ELBO's
+// leaves it out (g precedes z_i in both programs), and a decaying-average
+// baseline removes most of the rest. All three estimators have the
+// analytic mean.
+var vrX = []float64{1.3, -0.4, 2.1, 0.2, -1.7, 0.9, -0.1, 1.6}
+
+func vrModel(r *poutine.Runtime) {
+	g := r.Sample("g", dist.Normal(r.Scalar(0), r.Scalar(1)))
+	r.Plate("data", len(vrX), func([]int) {
+		z := r.Sample("z", dist.Bernoulli(r.Scalar(0.5)))
+		loc := r.Add(r.AddConst(r.MulConst(z, 2), -1), g)
+		r.Sample("x", dist.Normal(loc, r.Scalar(1)), poutine.Obs(r.ConstRef([]int{len(vrX)}, vrX)))
+	})
+}
+
+var vrTheta = []float64{0.5, -0.3, 1.2, 0.1, -1.5, 0.8, 0.0, 0.6}
+
+func vrGuide(cfg *poutine.InferConfig) poutine.Model {
+	a0, th0 := tensor.New(nil, []float64{0.3}), tensor.New([]int{len(vrTheta)}, vrTheta)
+	return func(r *poutine.Runtime) {
+		a := r.Param("a", a0)
+		th := r.Param("theta", th0)
+		r.Sample("g", dist.Normal(a, r.Scalar(0.5)))
+		r.Plate("data", len(vrX), func([]int) {
+			if cfg != nil {
+				r.Sample("z", dist.BernoulliLogits(th), poutine.Infer(cfg))
+			} else {
+				r.Sample("z", dist.BernoulliLogits(th))
+			}
+		})
+	}
+}
+
+// vrGradTheta is the analytic gradient of the loss (−ELBO) in θ_i at a.
+func vrGradTheta(a float64) []float64 {
+	out := make([]float64, len(vrX))
+	for i, x := range vrX {
+		q := sigmoid(vrTheta[i])
+		// E_g log N(x; 2z−1+g, 1) with g ~ N(a, 0.5²)
+		ell := func(z float64) float64 {
+			m := 2*z - 1 + a
+			return -0.5*math.Log(2*math.Pi) - 0.5*((x-m)*(x-m)+0.25)
+		}
+		// d/dθ Σ_z q(z)[log 0.5 + ell(z) − log q(z)]; dq/dθ = q(1−q)
+		d := q * (1 - q) * ((ell(1) - math.Log(q)) - (ell(0) - math.Log(1-q)))
+		out[i] = -d
+	}
+	return out
+}
+
+func TestTraceGraphELBOVarianceReduction(t *testing.T) {
+	const n, warm = 20000, 300
+	want := vrGradTheta(0.3)
+	type result struct {
+		name string
+		vsum float64
+	}
+	var res []result
+	run := func(name string, e ELBO, cfg *poutine.InferConfig) {
+		r := poutine.NewRuntime(21)
+		svi := NewSVI(r, vrModel, vrGuide(cfg), nil, e)
+		gradMoments(t, svi, warm, "theta") // warm up the decaying average
+		mean, se := gradMoments(t, svi, n, "theta")
+		v := 0.0
+		for i := range mean {
+			if math.Abs(mean[i]-want[i]) > 4.5*se[i] {
+				t.Errorf("%s: dθ[%d] mean %.4f ± %.4f, analytic %.4f", name, i, mean[i], se[i], want[i])
+			}
+			v += se[i] * se[i] * n // per-particle variance
+		}
+		res = append(res, result{name, v})
+	}
+	run("Trace_ELBO", &TraceELBO{}, nil)
+	run("TraceGraph_ELBO", &TraceGraphELBO{}, nil)
+	run("TraceGraph_ELBO+avg", &TraceGraphELBO{}, &poutine.InferConfig{Extra: map[string]any{
+		BaselineKey: &Baseline{DecayingAvg: true, Beta: 0.9}}})
+	for _, r := range res {
+		t.Logf("%-20s Σ_i Var(dθ_i) per particle = %8.4f  (ratio to Trace_ELBO %.3f)", r.name, r.vsum, r.vsum/res[0].vsum)
+	}
+	if ratio := res[1].vsum / res[0].vsum; ratio >= 0.85 {
+		t.Errorf("dependency structure alone: variance ratio %.3f, want < 0.85", ratio)
+	}
+	if ratio := res[2].vsum / res[0].vsum; ratio >= 0.3 {
+		t.Errorf("with the decaying-average baseline: variance ratio %.3f, want < 0.3", ratio)
+	}
+	if res[2].vsum >= res[1].vsum {
+		t.Errorf("the baseline did not lower the variance: %v vs %v", res[2].vsum, res[1].vsum)
+	}
+}
+
+// Convergence. A two-component mixture with known components N(−1, 1.5)
+// and N(1, 1.5), equal weights, and five measurements of each of six
+// items: z_i ~ Bern(0.5), x_ij ~ N(2 z_i − 1, 1.5). The guide
+// z_i ~ Bern(sigmoid(θ_i)) can represent the exact posterior, whose
+// responsibilities are sigmoid(Σ_j [log N(x_ij; 1, 1.5) − log N(x_ij; −1, 1.5)]).
+var (
+	mixItem = []float64{-0.3, -0.1, 0.0, 0.05, 0.15, 0.4}
+	mixDev  = []float64{-1.2, 0.5, 0.9, -0.6, 0.4}
+	mixX    []float64 // [5, 6], measurements × items
+)
+
+const mixSigma = 1.5
+
+func init() {
+	for _, d := range mixDev {
+		for _, m := range mixItem {
+			mixX = append(mixX, m+d)
+		}
+	}
+}
+
+func mixModel(r *poutine.Runtime) {
+	x := r.ConstRef([]int{len(mixDev), len(mixItem)}, mixX)
+	r.Plate("items", len(mixItem), func([]int) {
+		z := r.Sample("z", dist.Bernoulli(r.Scalar(0.5)))
+		loc := r.AddConst(r.MulConst(z, 2), -1)
+		r.Plate("meas", len(mixDev), func([]int) {
+			r.Sample("x", dist.Normal(loc, r.Scalar(mixSigma)), poutine.Obs(x))
+		})
+	})
+}
+
+func mixGuide(cfg *poutine.InferConfig) poutine.Model {
+	init := tensor.New([]int{len(mixItem)}, nil)
+	return func(r *poutine.Runtime) {
+		th := r.Param("theta", init)
+		r.Plate("items", len(mixItem), func([]int) {
+			if cfg != nil {
+				r.Sample("z", dist.BernoulliLogits(th), poutine.Infer(cfg))
+			} else {
+				r.Sample("z", dist.BernoulliLogits(th))
+			}
+		})
+	}
+}
+
+func mixResponsibilities() []float64 {
+	out := make([]float64, len(mixItem))
+	for i := range mixItem {
+		l := 0.0
+		for j := range mixDev {
+			x := mixX[j*len(mixItem)+i]
+			l += normLP(x, 1, mixSigma) - normLP(x, -1, mixSigma)
+		}
+		out[i] = sigmoid(l)
+	}
+	return out
+}
+
+type convergence struct {
+	steps     int       // first step from which the error stays below tol to the end of the run (−1: never)
+	finalErr  float64   // mean over the last window of max_i |q_i − r_i|
+	finalJump float64   // RMS step-to-step change of q_i over the last window
+	meanQ     []float64 // q averaged over the last window
+}
+
+func runMixture(t *testing.T, e ELBO, cfg *poutine.InferConfig, seed uint64, steps, window int, tol float64) convergence {
+	t.Helper()
+	want := mixResponsibilities()
+	r := poutine.NewRuntime(seed)
+	svi := NewSVI(r, mixModel, mixGuide(cfg), newAdam(0.05), e)
+	ctx := context.Background()
+	errs := make([]float64, steps)
+	q, prev := make([]float64, len(want)), make([]float64, len(want))
+	c := convergence{steps: -1, meanQ: make([]float64, len(want))}
+	jump := 0.0
+	for s := 0; s < steps; s++ {
+		if _, err := svi.Step(ctx); err != nil {
+			t.Fatal(err)
+		}
+		th := r.Params.Get("theta").Data
+		for i, w := range want {
+			q[i] = sigmoid(th[i])
+			errs[s] = math.Max(errs[s], math.Abs(q[i]-w))
+		}
+		if s >= steps-window {
+			c.finalErr += errs[s] / float64(window)
+			for i := range q {
+				jump += (q[i] - prev[i]) * (q[i] - prev[i])
+				c.meanQ[i] += q[i] / float64(window)
+			}
+		}
+		copy(prev, q)
+	}
+	c.finalJump = math.Sqrt(jump / float64(window*len(want)))
+	for s := steps - 1; s >= 0 && errs[s] < tol; s-- {
+		c.steps = s + 1
+	}
+	return c
+}
+
+// TraceGraph_ELBO with a decaying-average baseline reaches the exact
+// responsibilities and stays there (at the exact posterior every
+// particle's cost is log p(x), which the baseline learns, so the gradient
+// noise vanishes); Trace_ELBO without a baseline, at the same learning
+// rate, keeps wandering around them. Both are logged.
+func TestTraceGraphELBOMixtureConvergence(t *testing.T) {
+	const steps, window, tol = 3000, 1000, 0.05
+	want := mixResponsibilities()
+	t.Logf("exact responsibilities %.3f", want)
+	baseline := &poutine.InferConfig{Extra: map[string]any{BaselineKey: &Baseline{DecayingAvg: true}}}
+	for seed := uint64(1); seed <= 3; seed++ {
+		tg := runMixture(t, &TraceGraphELBO{}, baseline, seed, steps, window, tol)
+		tr := runMixture(t, &TraceELBO{}, nil, seed, steps, window, tol)
+		t.Logf("seed %d TraceGraph_ELBO+avg: steps to stay within %.2f: %5d; last %d steps: mean max|q−r| %.4f, RMS step change %.5f, mean q %.3f",
+			seed, tol, tg.steps, window, tg.finalErr, tg.finalJump, tg.meanQ)
+		t.Logf("seed %d Trace_ELBO:          steps to stay within %.2f: %5d; last %d steps: mean max|q−r| %.4f, RMS step change %.5f, mean q %.3f",
+			seed, tol, tr.steps, window, tr.finalErr, tr.finalJump, tr.meanQ)
+		if tg.steps < 0 || tg.steps > 500 {
+			t.Errorf("seed %d: TraceGraph_ELBO did not settle within %.2f of the responsibilities by step 500 (%d)", seed, tol, tg.steps)
+		}
+		if tg.finalErr > 0.01 {
+			t.Errorf("seed %d: TraceGraph_ELBO final error %.4f, want < 0.01", seed, tg.finalErr)
+		}
+		if tr.finalErr < 3*tg.finalErr || tr.finalJump < 3*tg.finalJump {
+			t.Errorf("seed %d: Trace_ELBO (error %.4f, step change %.5f) is not clearly noisier than TraceGraph_ELBO (%.4f, %.5f)",
+				seed, tr.finalErr, tr.finalJump, tg.finalErr, tg.finalJump)
+		}
+	}
+}
+
+// mixCost is the downstream cost of each z_i of the last mixture step,
+// computed by hand from the traces.
+func mixCost(svi *SVI) []float64 {
+	mt, gt := svi.modelTr.Trace(), svi.guideTr.Trace()
+	n := len(mixItem)
+	cost := make([]float64, n)
+	for i := range cost {
+		cost[i] = mt.Get("z").LogProb.Data()[i] - gt.Get("z").LogProb.Data()[i]
+		for j := range mixDev {
+			cost[i] += mt.Get("x").LogProb.Data()[j*n+i]
+		}
+	}
+	return cost
+}
+
+func mixLogEvidence() []float64 {
+	out := make([]float64, len(mixItem))
+	for i := range mixItem {
+		var l [2]float64
+		for z, mu := range []float64{-1, 1} {
+			l[z] = math.Log(0.5)
+			for j := range mixDev {
+				l[z] += normLP(mixX[j*len(mixItem)+i], mu, mixSigma)
+			}
+		}
+		m := math.Max(l[0], l[1])
+		out[i] = m + math.Log(math.Exp(l[0]-m)+math.Exp(l[1]-m))
+	}
+	return out
+}
+
+// Learned baselines (Pyro's baseline_value and nn_baseline): the score
+// term uses cost − b detached, and the baseline's parameters get the
+// gradient of Σ(cost − b)²; trained with the guide, a per-item baseline
+// value learns log p(x_i), the cost at the exact posterior.
+func TestTraceGraphELBOLearnedBaseline(t *testing.T) {
+	n := len(mixItem)
+	ctx := context.Background()
+	check := func(what string, got, want float64) {
+		t.Helper()
+		if math.Abs(got-want) > 1e-9*(1+math.Abs(want)) {
+			t.Fatalf("%s = %v, want %v", what, got, want)
+		}
+	}
+	// baseline_value from a parameter, alone and added to a decaying average
+	for _, avg := range []bool{false, true} {
+		bl := &Baseline{DecayingAvg: avg}
+		cfg := &poutine.InferConfig{Extra: map[string]any{BaselineKey: bl}}
+		guide := func(r *poutine.Runtime) {
+			bl.Value = r.Param("bv", tensor.New([]int{n}, []float64{-5, -6, -7, -8, -9, -10}))
+			mixGuide(cfg)(r)
+		}
+		r := poutine.NewRuntime(8)
+		e := &TraceGraphELBO{}
+		svi := NewSVI(r, mixModel, guide, nil, e)
+		for step := 0; step < 4; step++ {
+			a, _ := e.BaselineAverage("z")
+			if a == nil {
+				a = make([]float64, n)
+			}
+			if !avg {
+				clear(a)
+			}
+			if _, err := svi.Step(ctx); err != nil {
+				t.Fatal(err)
+			}
+			cost := mixCost(svi)
+			z := svi.guideTr.Trace().Get("z").Value.Data()
+			for i := range cost {
+				b := r.Params.Get("bv").Data[i] + a[i]
+				check(fmt.Sprintf("avg=%v step %d: d bv[%d]", avg, step, i), r.Params.Get("bv").Grad[i], 2*(b-cost[i]))
+				check(fmt.Sprintf("avg=%v step %d: d θ[%d]", avg, step, i), r.Params.Get("theta").Grad[i], -(z[i]-0.5)*(cost[i]-b))
+			}
+		}
+	}
+	// nn_baseline: b_i = w0 + w1·input_i on a detached input
+	{
+		r := poutine.NewRuntime(9)
+		fn := func(in ad.V) ad.V {
+			w0 := r.Param("w0", tensor.New(nil, []float64{-4}))
+			w1 := r.Param("w1", tensor.New(nil, []float64{0.5}))
+			return r.Add(w0, r.Mul(w1, in))
+		}
+		bl := &Baseline{Fn: fn}
+		cfg := &poutine.InferConfig{Extra: map[string]any{BaselineKey: map[string]any{"nn_baseline": fn}}}
+		guide := func(r *poutine.Runtime) {
+			feat := r.Param("feat", tensor.New([]int{n}, mixItem)) // a parameter, to see that no gradient reaches it
+			bl.Input = feat
+			cfg.Extra[BaselineKey].(map[string]any)["nn_baseline_input"] = feat
+			mixGuide(cfg)(r)
+		}
+		svi := NewSVI(r, mixModel, guide, nil, &TraceGraphELBO{})
+		if _, err := svi.Step(ctx); err != nil {
+			t.Fatal(err)
+		}
+		cost := mixCost(svi)
+		var g0, g1 float64
+		for i := range cost {
+			b := -4 + 0.5*mixItem[i]
+			g0 += 2 * (b - cost[i])
+			g1 += 2 * (b - cost[i]) * mixItem[i]
+		}
+		check("d w0", r.Params.Get("w0").Grad[0], g0)
+		check("d w1", r.Params.Get("w1").Grad[0], g1)
+		for i, g := range r.Params.Get("feat").Grad {
+			check(fmt.Sprintf("d feat[%d]", i), g, 0)
+		}
+	}
+	// training: the baseline value learns log p(x_i), the guide the
+	// responsibilities
+	{
+		bl := &Baseline{}
+		cfg := &poutine.InferConfig{Extra: map[string]any{BaselineKey: bl}}
+		guide := func(r *poutine.Runtime) {
+			bl.Value = r.Param("bv", tensor.New([]int{n}, nil))
+			mixGuide(cfg)(r)
+		}
+		r := poutine.NewRuntime(10)
+		svi := NewSVI(r, mixModel, guide, newAdam(0.05), &TraceGraphELBO{})
+		for step := 0; step < 3000; step++ {
+			if _, err := svi.Step(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		wantB, wantQ := mixLogEvidence(), mixResponsibilities()
+		for i := range wantB {
+			b, q := r.Params.Get("bv").Data[i], sigmoid(r.Params.Get("theta").Data[i])
+			if math.Abs(b-wantB[i]) > 0.05 || math.Abs(q-wantQ[i]) > 0.01 {
+				t.Errorf("item %d: baseline %.4f (log p(x_i) %.4f), q %.4f (responsibility %.4f)", i, b, wantB[i], q, wantQ[i])
+			}
+		}
+		t.Logf("learned baseline %.3f, log p(x_i) %.3f", r.Params.Get("bv").Data, wantB)
+	}
+}
+
+// After warm-up an SVI step with a decaying-average baseline and a learned
+// baseline value allocates nothing.
+func TestTraceGraphELBOStepZeroAlloc(t *testing.T) {
+	bl := &Baseline{DecayingAvg: true}
+	cfg := &poutine.InferConfig{Extra: map[string]any{BaselineKey: bl}}
+	init := tensor.New([]int{len(mixItem)}, nil)
+	mg := mixGuide(cfg)
+	guide := func(r *poutine.Runtime) {
+		bl.Value = r.Param("bv", init)
+		mg(r)
+	}
+	avg := &poutine.InferConfig{Extra: map[string]any{BaselineKey: Baseline{DecayingAvg: true}}}
+	for _, m := range []struct {
+		model, guide poutine.Model
+	}{{mixModel, guide}, {vrModel, vrGuide(avg)}} {
+		// (structModel is left out: the body of a range over r.SeqPlate
+		// escapes to the heap, one allocation per model run in poutine)
+		r := poutine.NewRuntime(3)
+		svi := NewSVI(r, m.model, m.guide, nopOptim{}, &TraceGraphELBO{NumParticles: 2})
+		ctx := context.Background()
+		for i := 0; i < 3; i++ {
+			if _, err := svi.Step(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if a := testing.AllocsPerRun(50, func() { svi.Step(ctx) }); a != 0 {
+			t.Errorf("SVI step with TraceGraph_ELBO allocates %v per step, want 0", a)
 		}
 	}
 }
