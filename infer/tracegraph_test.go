@@ -792,3 +792,44 @@ func TestTraceGraphELBOStepZeroAlloc(t *testing.T) {
 		}
 	}
 }
+
+// Subsampled plates scale the costs but not the score function (Pyro's
+// ScoreParts.scale_and_mask): with two of six items, each z_k's gradient
+// is −(z_k − sigmoid(θ_k))·3·cost_k.
+func TestTraceGraphELBOSubsampleScale(t *testing.T) {
+	idx := []int{1, 4}
+	xs := []float64{0.3, -0.5}
+	model := func(r *poutine.Runtime) {
+		r.Plate("items", 6, func([]int) {
+			z := r.Sample("z", dist.Bernoulli(r.Scalar(0.5)))
+			r.Sample("x", dist.Normal(r.AddConst(r.MulConst(z, 2), -1), r.Scalar(1)), poutine.Obs(r.ConstRef([]int{2}, xs)))
+		}, poutine.Subsample(idx))
+	}
+	th0 := tensor.New([]int{2}, []float64{0.2, -0.7})
+	guide := func(r *poutine.Runtime) {
+		th := r.Param("theta", th0)
+		r.Plate("items", 6, func([]int) {
+			r.Sample("z", dist.BernoulliLogits(th))
+		}, poutine.Subsample(idx))
+	}
+	r := poutine.NewRuntime(6)
+	svi := NewSVI(r, model, guide, nil, &TraceGraphELBO{})
+	for step := 0; step < 10; step++ {
+		if _, err := svi.Step(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		z := svi.guideTr.Trace().Get("z").Value.Data()
+		for k := range z {
+			q := sigmoid(th0.Data()[k])
+			lq := math.Log(q)
+			if z[k] == 0 {
+				lq = math.Log(1 - q)
+			}
+			cost := 3 * (math.Log(0.5) - lq + normLP(xs[k], 2*z[k]-1, 1))
+			want := -(z[k] - q) * cost
+			if g := r.Params.Get("theta").Grad[k]; math.Abs(g-want) > 1e-10*(1+math.Abs(want)) {
+				t.Fatalf("step %d: dθ[%d] = %v, want %v", step, k, g, want)
+			}
+		}
+	}
+}
