@@ -503,3 +503,44 @@ func TestDenseInvMassValidation(t *testing.T) {
 		t.Error("negative diagonal inverse mass accepted")
 	}
 }
+
+func TestSaveWarmupAndSummarize(t *testing.T) {
+	r, err := Sample(context.Background(), stdNormal, []float64{3, -3}, Options{NumWarmup: 60, NumSamples: 40, SaveWarmup: true, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.WarmupDraws) != 120 || len(r.WarmupStats) != 60 || len(r.Draws) != 80 {
+		t.Fatalf("lengths: warm-up draws %d, stats %d, draws %d", len(r.WarmupDraws), len(r.WarmupStats), len(r.Draws))
+	}
+	if r.WarmupDraws[118] == 3 || r.WarmupDraws[119] == -3 {
+		t.Error("warm-up never moved from the initial point")
+	}
+	for i, st := range r.WarmupStats {
+		if st.StepSize <= 0 || st.NumLeapfrog < 1 {
+			t.Fatalf("warm-up stats %d: %+v", i, st)
+		}
+	}
+	if e := EBFMI(r.Stats); !(e > 0.3) {
+		t.Errorf("E-BFMI %.3f on a standard normal", e)
+	}
+	if !math.IsNaN(EBFMI(r.Stats[:1])) {
+		t.Error("E-BFMI of one transition should be NaN")
+	}
+	s, err := Summarize([]Result{r, r})
+	if err != nil || len(s) != 2 {
+		t.Fatal(err)
+	}
+	x := r.Param(0, nil)
+	m, v := meanVar(x)
+	if math.Abs(s[0].Mean-m) > 1e-12 || math.Abs(s[0].SD-math.Sqrt(v)) > 0.02 || !(s[0].Q5 < s[0].Median && s[0].Median < s[0].Q95) {
+		t.Errorf("summary %+v vs mean %v sd %v", s[0], m, math.Sqrt(v))
+	}
+	if _, err := Summarize(nil); err == nil {
+		t.Error("Summarize(nil) succeeded")
+	}
+	short := r
+	short.Draws = r.Draws[:40]
+	if _, err := Summarize([]Result{r, short}); err == nil {
+		t.Error("Summarize accepted chains of different lengths")
+	}
+}

@@ -78,7 +78,10 @@ type Options struct {
 
 	// HMC only: NumSteps > 0 fixes the number of leapfrog steps; otherwise
 	// the steps are max(1, ⌊TrajectoryLength/ε⌋) with TrajectoryLength
-	// defaulting to 2π (Pyro's default).
+	// defaulting to 2π (Pyro's default), capped at 2^20. (Pyro turns a
+	// given num_steps into a fixed trajectory length step_size·num_steps
+	// and re-derives the steps as the step size adapts; to get that, set
+	// TrajectoryLength instead of NumSteps.)
 	NumSteps         int
 	TrajectoryLength float64
 
