@@ -19,6 +19,22 @@ type Table struct {
 	Rows    [][]string `json:"rows"`
 	Records []Record   `json:"records"`
 	Notes   []string   `json:"notes,omitempty"`
+	// TextCols lists the columns, besides the first two, that hold text
+	// and are left-aligned in WriteText and WriteMarkdown.
+	TextCols []int `json:"-"`
+}
+
+// isText reports whether column i is left-aligned.
+func (t *Table) isText(i int) bool {
+	if i < 2 {
+		return true
+	}
+	for _, c := range t.TextCols {
+		if c == i {
+			return true
+		}
+	}
+	return false
 }
 
 // Record is one measured figure.
@@ -27,9 +43,18 @@ type Record struct {
 	Name        string  `json:"name"` // kernel or benchmark name
 	Size        string  `json:"size,omitempty"`
 	Impl        string  `json:"impl"` // backend or implementation
-	NsPerOp     float64 `json:"ns_per_op"`
+	NsPerOp     float64 `json:"ns_per_op,omitempty"`
 	GFLOPS      float64 `json:"gflops,omitempty"`
 	AllocsPerOp float64 `json:"allocs_per_op"`
+
+	// Suite comparisons (ComparisonTable) also carry the figure in its
+	// unit, the reference and the ratio (nil when there is none).
+	Unit      string   `json:"unit,omitempty"`
+	Value     float64  `json:"value,omitempty"`
+	Reference string   `json:"reference,omitempty"`
+	RefValue  *float64 `json:"ref_value,omitempty"`
+	Ratio     *float64 `json:"ratio,omitempty"`
+	Target    float64  `json:"target,omitempty"`
 }
 
 // WriteText writes t as an aligned plain-text table.
@@ -51,7 +76,7 @@ func (t *Table) WriteText(w io.Writer) error {
 	line := func(cells []string) {
 		for i, c := range cells {
 			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
-			if i < 2 {
+			if t.isText(i) {
 				b.WriteString(c + pad) // text columns left-aligned
 			} else {
 				b.WriteString(pad + c)
@@ -82,7 +107,7 @@ func (t *Table) WriteMarkdown(w io.Writer) error {
 	}
 	b.WriteString("| " + strings.Join(t.Columns, " | ") + " |\n|")
 	for i := range t.Columns {
-		if i < 2 {
+		if t.isText(i) {
 			b.WriteString(" --- |")
 		} else {
 			b.WriteString(" ---: |")

@@ -1,8 +1,8 @@
 //go:build !cgo || purego || !unix
 
-package main
+package benchcmd
 
 import "io"
 
 // maybeReexec does nothing without OpenBLAS.
-func maybeReexec(io.Writer) (int, bool) { return 0, false }
+func maybeReexec(string, io.Writer) (int, bool) { return 0, false }
