@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gyro-ppl/gyro/dist"
@@ -32,6 +33,19 @@ type MCMCOptions struct {
 	Init InitStrategy
 	// InitTries bounds the attempts at a finite initial point (default 100).
 	InitTries int
+	// Hook, when set, is called after every iteration of every chain
+	// (warm-up included) with the chain index, the iteration number
+	// (from 0, warm-up first), whether it was a warm-up iteration, the
+	// transition's statistics and the unconstrained position (a view: copy
+	// it to keep it). Chains call it from their own goroutines.
+	Hook func(chain, iter int, warmup bool, st mcmc.Stats, x []float64)
+	// Progress writes a progress bar (iterations/s, step size,
+	// divergences per chain) to ProgressTo (default os.Stderr), updated
+	// a few times a second; it is shown only when that is a terminal
+	// unless ForceProgress is set.
+	Progress      bool
+	ProgressTo    io.Writer
+	ForceProgress bool
 }
 
 // MCMC is Pyro's MCMC runner for a model: latent sites are found by
@@ -87,8 +101,9 @@ func NewMCMC(model poutine.Model, opts MCMCOptions) (*MCMC, error) {
 // Sites lists the latent sites in model order.
 func (m *MCMC) Sites() []LatentSite { return m.sites }
 
-// Run finds initial points and runs the chains. Model errors, an initial
-// point that cannot be found, and cancellation of ctx are returned.
+// Run finds initial points and runs the chains (one goroutine each).
+// Model errors, an initial point that cannot be found, and cancellation of
+// ctx are returned; a failing chain cancels the others.
 func (m *MCMC) Run(ctx context.Context) error {
 	start := time.Now()
 	rng := dist.NewRNG(m.opts.Seed ^ 0x1a17)
@@ -100,18 +115,93 @@ func (m *MCMC) Run(ctx context.Context) error {
 		}
 		inits[c] = x
 	}
-	pots := make([]mcmc.Potential, len(m.pots))
-	for c, p := range m.pots {
-		pots[c] = p.Potential
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	nc := len(m.pots)
+	prog := newProgress(m.opts, nc)
+	results := make([]mcmc.Result, nc)
+	errs := make([]error, nc)
+	var wg sync.WaitGroup
+	for c := range m.pots {
+		wg.Add(1)
+		go func(c int) {
+			defer wg.Done()
+			results[c], errs[c] = m.runChain(ctx, c, inits[c], prog)
+			if errs[c] != nil {
+				cancel()
+			}
+		}(c)
 	}
-	results, err := mcmc.SampleChains(ctx, pots, inits, m.opts.Options)
-	if err != nil {
+	stop := prog.start()
+	wg.Wait()
+	stop()
+	for c, err := range errs {
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+				continue // cancelled because another chain failed
+			}
+			return fmt.Errorf("infer: MCMC chain %d: %w", c, err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	m.results = results
 	m.constrain()
 	m.elapsed = time.Since(start)
 	return nil
+}
+
+// runChain advances chain c through warm-up and sampling, recording the
+// post-warm-up draws and statistics.
+func (m *MCMC) runChain(ctx context.Context, c int, init []float64, prog *progress) (mcmc.Result, error) {
+	o := m.opts.Options
+	ch, err := mcmc.NewChain(m.pots[c].Potential, init, o, c)
+	if err != nil {
+		return mcmc.Result{}, err
+	}
+	d := len(init)
+	res := mcmc.Result{Dim: d, Draws: make([]float64, 0, o.NumSamples*d), Stats: make([]mcmc.Stats, 0, o.NumSamples)}
+	total := o.NumWarmup + o.NumSamples
+	t0 := time.Now()
+	var tw time.Time
+	done := ctx.Done()
+	for it := 0; it < total; it++ {
+		if it&31 == 0 {
+			select {
+			case <-done:
+				return mcmc.Result{}, ctx.Err()
+			default:
+			}
+		}
+		st, warm, err := ch.Step()
+		if err != nil {
+			return mcmc.Result{}, err
+		}
+		if !warm {
+			if len(res.Stats) == 0 {
+				tw = time.Now()
+			}
+			res.Draws = append(res.Draws, ch.Position()...)
+			res.Stats = append(res.Stats, st)
+			if st.Divergent {
+				res.NumDivergent++
+			}
+		}
+		if m.opts.Hook != nil {
+			m.opts.Hook(c, it, warm, st, ch.Position())
+		}
+		prog.update(c, it+1, st, warm)
+	}
+	if tw.IsZero() {
+		tw = time.Now()
+	}
+	res.WarmupTime = tw.Sub(t0)
+	res.SampleTime = time.Since(tw)
+	res.StepSize = ch.StepSize()
+	res.InvMass = ch.InvMass(nil)
+	res.NumGradients = ch.NumGradients()
+	return res, nil
 }
 
 // constrain maps every draw to constrained space, per site and chain.

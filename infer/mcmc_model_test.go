@@ -6,7 +6,10 @@ import (
 	"context"
 	"math"
 	"os"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/gyro-ppl/gyro/infer/mcmc"
@@ -124,4 +127,54 @@ func TestMCMCErrors(t *testing.T) {
 	if err := m2.Run(ctx); err == nil {
 		t.Fatal("cancelled context not reported")
 	}
+}
+
+// The hook sees every iteration of every chain; a forced progress bar
+// writes its final state; the same seed gives identical draws whatever
+// GOMAXPROCS is.
+func TestMCMCHookProgressDeterminism(t *testing.T) {
+	run := func(procs int, hook bool) (*MCMC, int64, string) {
+		old := runtime.GOMAXPROCS(procs)
+		defer runtime.GOMAXPROCS(old)
+		var calls atomic.Int64
+		var buf bytes.Buffer
+		opts := MCMCOptions{Options: mcmc.Options{NumWarmup: 100, NumSamples: 100, Seed: 5}, NumChains: 3}
+		if hook {
+			opts.Hook = func(chain, iter int, warmup bool, st mcmc.Stats, x []float64) { calls.Add(1) }
+			opts.Progress, opts.ForceProgress, opts.ProgressTo = true, true, &syncBuffer{b: &buf}
+		}
+		m, err := NewMCMC(eightSchoolsNC, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return m, calls.Load(), buf.String()
+	}
+	a, calls, bar := run(1, true)
+	if calls != 3*200 {
+		t.Fatalf("hook called %d times, want 600", calls)
+	}
+	if !strings.Contains(bar, "chain 3 sample") || !strings.Contains(bar, "200/200") {
+		t.Fatalf("progress output %q", bar)
+	}
+	b, _, _ := run(4, false)
+	da, db := a.GetSamples()["tau"].Data(), b.GetSamples()["tau"].Data()
+	for i := range da {
+		if da[i] != db[i] {
+			t.Fatalf("draw %d differs between GOMAXPROCS 1 and 4: %v vs %v", i, da[i], db[i])
+		}
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  *bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
 }
