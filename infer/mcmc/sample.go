@@ -44,7 +44,11 @@ type Options struct {
 	Seed       uint64 // seeds the chains' PCG streams (see SampleChains)
 
 	// StepSize is the initial leapfrog step size (default 1). With step
-	// size adaptation it is only the starting point of the search.
+	// size adaptation it is only the starting point of Stan's search
+	// (base_hmc::init_stepsize): from the current position, with fresh
+	// momenta, ε is doubled (or halved) until the acceptance exp(−ΔH) of
+	// one leapfrog step crosses 0.8. (Hoffman & Gelman's Algorithm 4 uses
+	// 0.5; gyro follows Stan, as Pyro and NumPyro do.)
 	StepSize float64
 	// FixedStepSize turns step-size adaptation off.
 	FixedStepSize bool
@@ -66,7 +70,13 @@ type Options struct {
 	T0           float64
 	Kappa        float64
 
-	// Windowed metric adaptation (Stan). Defaults: 75, 25, 50.
+	// Windowed metric adaptation (Stan). Defaults: 75, 25, 50. The
+	// inverse mass matrix is re-estimated at the end of each slow window
+	// (windows doubling from BaseWindow, the last stretched to the terminal
+	// buffer) as (n/(n+5))·Σ̂ + 1e-3·(5/(n+5))·I from that window's n
+	// draws. With fewer than 20 warm-up iterations the metric is not
+	// adapted; when InitBuffer+BaseWindow+TermBuffer exceeds NumWarmup the
+	// stages become 15%/75%/10% of NumWarmup.
 	InitBuffer, BaseWindow, TermBuffer int
 
 	// MaxTreeDepth bounds NUTS trajectories at 2^MaxTreeDepth leapfrog
@@ -179,7 +189,7 @@ type Result struct {
 	// NumGradients counts potential evaluations over the whole run
 	// (warm-up and step-size searches included).
 	NumGradients int64
-	// Elapsed is the wall-clock time of warm-up and sampling.
+	// WarmupTime and SampleTime are the wall-clock times of the two phases.
 	WarmupTime, SampleTime time.Duration
 }
 
