@@ -59,7 +59,10 @@ type Baseline struct {
 	// not with Fn. When Value depends on parameters, a squared-error loss
 	// Σ(c − b)² is added to the surrogate loss so that those parameters
 	// learn to predict the cost, as Pyro does; the score-function term
-	// itself uses c − b detached.
+	// itself uses c − b detached. Value lives on the tape, so the guide
+	// must set it on every run (a long-lived *Baseline whose Value the
+	// guide assigns keeps the step free of allocations); a value left over
+	// from an earlier run is not detected once the tape has been reset.
 	Value ad.V
 	// Fn is a learned baseline (nn_baseline): TraceGraphELBO computes
 	// b = Fn(Detach(Input)) after the particle's traces are recorded and
@@ -92,7 +95,7 @@ type Baseline struct {
 //
 // The dense graph has an edge from every sample site to every later one
 // except across iterations of a sequential plate (poutine.SeqPlate):
-// sites in different iterations are independent. Pyro ≥ 1.8 finds
+// sites in different iterations are independent. Pyro ≥ 1.8.2 finds
 // dependencies by provenance tracking through tensor operations instead;
 // gyro's tape does not track provenance, so TraceGraphELBO uses the dense
 // graph of earlier Pyro versions, whose downstream sets contain the

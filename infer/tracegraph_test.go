@@ -833,3 +833,32 @@ func TestTraceGraphELBOSubsampleScale(t *testing.T) {
 		}
 	}
 }
+
+// One SVI step (one particle, no optimizer) on the variance-reduction
+// model: Trace_ELBO, TraceGraph_ELBO, TraceGraph_ELBO with a
+// decaying-average baseline.
+func BenchmarkTraceGraphELBOStep(b *testing.B) {
+	avg := &poutine.InferConfig{Extra: map[string]any{BaselineKey: Baseline{DecayingAvg: true}}}
+	for _, c := range []struct {
+		name  string
+		e     ELBO
+		guide poutine.Model
+	}{
+		{"Trace_ELBO", &TraceELBO{}, vrGuide(nil)},
+		{"TraceGraph_ELBO", &TraceGraphELBO{}, vrGuide(nil)},
+		{"TraceGraph_ELBO+avg", &TraceGraphELBO{}, vrGuide(avg)},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			svi := NewSVI(poutine.NewRuntime(1), vrModel, c.guide, nopOptim{}, c.e)
+			ctx := context.Background()
+			svi.Step(ctx)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := svi.Step(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
