@@ -25,8 +25,10 @@ type Comparison struct {
 	// HigherIsBetter is set for throughputs (ESS/s); times are lower-is-better.
 	HigherIsBetter bool
 	// Target, when positive, is the largest acceptable ratio.
-	Target      float64
-	AllocsPerOp float64 // gyro's allocations per operation (−1: not measured)
+	Target float64
+	// AllocsPerOp is gyro's allocations per operation (−1: not measured,
+	// for whole sampler runs).
+	AllocsPerOp float64
 }
 
 // Ratio is gyro's cost in units of the reference's: Gyro/Ref for times,
@@ -97,7 +99,7 @@ func ComparisonTable(group, title string, rows []Comparison, notes ...string) *T
 		t.Rows = append(t.Rows, []string{c.Name, c.Size, gyro, c.format(c.Ref), ratio, target, c.RefName})
 		rec := Record{Group: group, Name: c.Name, Size: c.Size, Impl: "gyro", Unit: c.Unit, Value: c.Gyro,
 			Reference: c.RefName, RefValue: jsonFloat(c.Ref), Ratio: jsonFloat(c.Ratio()), Target: c.Target,
-			AllocsPerOp: c.AllocsPerOp}
+			AllocsPerOp: c.AllocsPerOp, HigherIsBetter: c.HigherIsBetter}
 		if c.Unit == "ns" {
 			rec.NsPerOp = c.Gyro
 		}
@@ -148,7 +150,7 @@ func (o Options) timing() (rounds int, batch time.Duration) {
 	if o.Quick {
 		return 3, 2 * time.Millisecond
 	}
-	return 9, 40 * time.Millisecond
+	return 15, 50 * time.Millisecond
 }
 
 var groups = map[string]Group{}
@@ -255,7 +257,7 @@ func SummaryTable(tables []*Table) *Table {
 				continue
 			}
 			c := Comparison{Name: r.Name, Size: r.Size, Unit: r.Unit, Gyro: r.Value, Ref: math.NaN(), RefName: r.Reference,
-				HigherIsBetter: r.Unit == "ESS/s", Target: r.Target, AllocsPerOp: r.AllocsPerOp}
+				HigherIsBetter: r.HigherIsBetter, Target: r.Target, AllocsPerOp: r.AllocsPerOp}
 			if r.RefValue != nil {
 				c.Ref = *r.RefValue
 			}

@@ -55,6 +55,8 @@ type Record struct {
 	RefValue  *float64 `json:"ref_value,omitempty"`
 	Ratio     *float64 `json:"ratio,omitempty"`
 	Target    float64  `json:"target,omitempty"`
+	// HigherIsBetter marks throughputs (ESS/s), whose ratio is Ref/Value.
+	HigherIsBetter bool `json:"higher_is_better,omitempty"`
 }
 
 // WriteText writes t as an aligned plain-text table.
