@@ -6,11 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gyro-ppl/gyro/infer"
@@ -50,18 +50,29 @@ func (s *sampling) check() error {
 type timings struct {
 	setup      time.Duration // NewMCMC: tracing the model
 	sampling   time.Duration // Run: initial points, warm-up and sampling, all chains
-	firstDraw  time.Duration // from process start to the first kept draw (see below)
+	firstDraw  time.Duration // from process start to the first kept draw of any chain
 	runStarted time.Time
 }
 
-// sample prepares and runs NUTS on model, printing one line per chain on
-// progress when it is done.
+// sample prepares and runs NUTS on model. On progress it shows infer's
+// progress bar (when progress is a terminal) and, when the chains are
+// done, one line per chain.
 func sample(ctx context.Context, model poutine.Model, s sampling, progress io.Writer) (*infer.MCMC, timings, error) {
 	var tm timings
+	// The hook records when the first kept draw (of any chain) is made.
+	var first atomic.Int64
+	hook := func(_, _ int, warmup bool, _ mcmc.Stats, _ []float64) {
+		if !warmup && first.Load() == 0 {
+			first.CompareAndSwap(0, int64(time.Since(processStart)))
+		}
+	}
 	t0 := time.Now()
 	m, err := infer.NewMCMC(model, infer.MCMCOptions{
-		Options:   mcmc.Options{NumWarmup: s.warmup, NumSamples: s.samples, Seed: s.seed},
-		NumChains: s.chains,
+		Options:    mcmc.Options{NumWarmup: s.warmup, NumSamples: s.samples, Seed: s.seed},
+		NumChains:  s.chains,
+		Hook:       hook,
+		Progress:   true,
+		ProgressTo: progress,
 	})
 	if err != nil {
 		return nil, tm, err
@@ -77,26 +88,11 @@ func sample(ctx context.Context, model poutine.Model, s sampling, progress io.Wr
 		return nil, tm, err
 	}
 	tm.sampling = time.Since(tm.runStarted)
-	// The runner reports per-chain warm-up and sampling times, not the
-	// moment of each draw: the first kept draw of the fastest chain came
-	// after its warm-up, so the time to first sample is the time from
-	// process start to the start of Run (setup) plus the shortest chain's
-	// warm-up, plus the search for initial points (the rest of Run's time
-	// that no chain accounts for, attributed to the start: an upper bound).
-	res := m.Results()
-	minWarm, maxChain := time.Duration(math.MaxInt64), time.Duration(0)
-	for c, r := range res {
-		minWarm = min(minWarm, r.WarmupTime)
-		maxChain = max(maxChain, r.WarmupTime+r.SampleTime)
-		leap := 0
-		for _, st := range r.Stats {
-			leap += st.NumLeapfrog
-		}
+	tm.firstDraw = time.Duration(first.Load())
+	for c, r := range m.Results() {
 		fmt.Fprintf(progress, "  chain %d done: warm-up %v, %d draws in %v, step size %.3g, %d divergences, %d gradients\n",
 			c+1, r.WarmupTime.Round(time.Millisecond), len(r.Stats), r.SampleTime.Round(time.Millisecond), r.StepSize, r.NumDivergent, r.NumGradients)
 	}
-	initTime := max(0, tm.sampling-maxChain)
-	tm.firstDraw = tm.runStarted.Sub(processStart) + initTime + minWarm
 	return m, tm, nil
 }
 
@@ -127,7 +123,7 @@ func printDiagnostics(w io.Writer, m *infer.MCMC, tm timings) error {
 	fmt.Fprintf(w, "  min ESS/s              %.0f (min bulk ESS ÷ sampling wall time)\n", d.MinESSPerSecond)
 	fmt.Fprintf(w, "  model setup            %s\n", fmtDur(tm.setup))
 	fmt.Fprintf(w, "  sampling wall time     %s (initial points, warm-up and draws of every chain)\n", fmtDur(tm.sampling))
-	fmt.Fprintf(w, "  time to first sample   %s after process start (setup + initial points + fastest chain's warm-up)\n", fmtDur(tm.firstDraw))
+	fmt.Fprintf(w, "  time to first sample   %s after process start (the first kept draw of any chain)\n", fmtDur(tm.firstDraw))
 	return nil
 }
 
