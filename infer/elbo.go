@@ -91,7 +91,9 @@ func (e *TraceELBO) Particle(t *ad.Tape, model, guide *poutine.Trace) (float64, 
 			haveLogR = true
 		}
 		cost := e.sumTo(t, s)
-		surr = t.Add(surr, t.Sum(t.Mul(s.LogProb, cost)))
+		// the score function is the unscaled log density (Pyro's
+		// ScoreParts); the cost carries the scales
+		surr = t.Add(surr, t.Sum(t.Mul(s.UnscaledLogProb, cost)))
 	}
 	return elbo, surr
 }

@@ -812,8 +812,16 @@ func TestTraceGraphELBOSubsampleScale(t *testing.T) {
 			r.Sample("z", dist.BernoulliLogits(th))
 		}, poutine.Subsample(idx))
 	}
+	// Trace_ELBO's plate Rao-Blackwellization gives the same cost here
+	// (every site is in the one plate), so both must match.
+	for _, e := range []ELBO{&TraceGraphELBO{}, &TraceELBO{}} {
+		testSubsampleScale(t, model, guide, th0, xs, e)
+	}
+}
+
+func testSubsampleScale(t *testing.T, model, guide poutine.Model, th0 *tensor.Dense, xs []float64, e ELBO) {
 	r := poutine.NewRuntime(6)
-	svi := NewSVI(r, model, guide, nil, &TraceGraphELBO{})
+	svi := NewSVI(r, model, guide, nil, e)
 	for step := 0; step < 10; step++ {
 		if _, err := svi.Step(context.Background()); err != nil {
 			t.Fatal(err)
@@ -828,7 +836,7 @@ func TestTraceGraphELBOSubsampleScale(t *testing.T) {
 			cost := 3 * (math.Log(0.5) - lq + normLP(xs[k], 2*z[k]-1, 1))
 			want := -(z[k] - q) * cost
 			if g := r.Params.Get("theta").Grad[k]; math.Abs(g-want) > 1e-10*(1+math.Abs(want)) {
-				t.Fatalf("step %d: dθ[%d] = %v, want %v", step, k, g, want)
+				t.Fatalf("%T step %d: dθ[%d] = %v, want %v", e, step, k, g, want)
 			}
 		}
 	}

@@ -77,7 +77,11 @@ type Msg struct {
 	// Computed by Trace.ComputeLogProb.
 	LogProb    ad.V
 	LogProbSum ad.V
-	lpDone     bool
+	// UnscaledLogProb is the distribution's log density before scale and
+	// mask: the score function of a non-reparameterized site (Pyro's
+	// ScoreParts leave it unscaled).
+	UnscaledLogProb ad.V
+	lpDone          bool
 }
 
 // Plates returns the enclosing plates, innermost last.
@@ -102,7 +106,7 @@ func (m *Msg) reset() {
 	m.Constraint = nil
 	m.EventDim = 0
 	m.Unconstrained = ad.V{}
-	m.LogProb, m.LogProbSum = ad.V{}, ad.V{}
+	m.LogProb, m.LogProbSum, m.UnscaledLogProb = ad.V{}, ad.V{}, ad.V{}
 	m.lpDone = false
 }
 

@@ -133,6 +133,7 @@ func (tr *Trace) ComputeLogProb(filter func(*Site) bool) {
 func siteLogProb(s *Site) {
 	t := s.Fn.Tape()
 	lp := s.Fn.LogProb(s.Value)
+	s.UnscaledLogProb = lp
 	if s.Mask.Valid() {
 		lp = t.Where(s.Mask, lp, t.Scalar(0))
 	}
