@@ -76,18 +76,19 @@ func (t *Table) WriteText(w io.Writer) error {
 		}
 	}
 	line := func(cells []string) {
+		var l strings.Builder
 		for i, c := range cells {
 			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
 			if t.isText(i) {
-				b.WriteString(c + pad) // text columns left-aligned
+				l.WriteString(c + pad) // text columns left-aligned
 			} else {
-				b.WriteString(pad + c)
+				l.WriteString(pad + c)
 			}
 			if i < len(cells)-1 {
-				b.WriteString("  ")
+				l.WriteString("  ")
 			}
 		}
-		b.WriteString("\n")
+		b.WriteString(strings.TrimRight(l.String(), " ") + "\n")
 	}
 	line(t.Columns)
 	for _, r := range t.Rows {
