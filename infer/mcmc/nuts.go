@@ -132,7 +132,6 @@ func (s *nuts) transition(cur *point, eps float64) Stats {
 	s.zFwd.set(cur)
 	s.zBck.set(cur)
 	s.zSample.set(cur)
-	s.zPropose.set(cur)
 
 	copy(s.pFwdFwd, cur.p)
 	h.m.sharp(s.psFwdFwd, cur.p)
@@ -178,11 +177,10 @@ func (s *nuts) transition(cur *point, eps float64) Stats {
 		}
 		depth++
 
-		// Biased progressive sampling: favour the new subtree.
-		if lswSub > logSumW {
-			s.zSample.set(&s.zPropose)
-		} else if s.rng.Float64() < math.Exp(lswSub-logSumW) {
-			s.zSample.set(&s.zPropose)
+		// Biased progressive sampling: favour the new subtree. (Buffers
+		// are swapped, not copied: the old sample is not needed again.)
+		if lswSub > logSumW || s.rng.Float64() < math.Exp(lswSub-logSumW) {
+			s.zSample, s.zPropose = s.zPropose, s.zSample
 		}
 		logSumW = logAddExp(logSumW, lswSub)
 
@@ -215,36 +213,10 @@ func (s *nuts) transition(cur *point, eps float64) Stats {
 // rho, its log weight to *lsw, and leaves its proposal in zProp.
 func (s *nuts) buildTree(depth int, zProp *point, psBeg, psEnd, rho, pBeg, pEnd []float64, sign float64, lsw *float64) bool {
 	if depth == 0 {
-		h := s.h
-		h.leapfrog(&s.z, sign*s.eps)
-		s.nLeap++
-		// p♯ at the new point, reused for the kinetic energy ½ p·p♯.
-		h.m.sharp(psBeg, s.z.p)
-		var k float64
-		for i, v := range s.z.p {
-			k += v * psBeg[i]
-		}
-		e := s.z.u + 0.5*k
-		if math.IsNaN(e) {
-			e = math.Inf(1)
-		}
-		if e-s.h0 > s.maxDeltaH {
-			s.divergent = true
-		}
-		*lsw = logAddExp(*lsw, s.h0-e)
-		if s.h0-e > 0 {
-			s.sumMetro++
-		} else {
-			s.sumMetro += math.Exp(s.h0 - e)
-		}
+		ok, lw := s.leaf(psBeg, psEnd, rho, pBeg, pEnd, sign)
+		*lsw = logAddExp(*lsw, lw) // *lsw is −Inf here: no exp/log
 		zProp.set(&s.z)
-		copy(psEnd, psBeg)
-		for i, v := range s.z.p {
-			rho[i] += v
-		}
-		copy(pBeg, s.z.p)
-		copy(pEnd, s.z.p)
-		return !s.divergent
+		return ok
 	}
 	lv := &s.lv[depth-1]
 
@@ -255,8 +227,9 @@ func (s *nuts) buildTree(depth int, zProp *point, psBeg, psEnd, rho, pBeg, pEnd 
 		return false
 	}
 
-	// Final half.
-	lv.zFinal.set(&s.z)
+	// Final half. (Stan initialises its proposal to the current state;
+	// no need here: the first leaf of the half overwrites it before any
+	// read.)
 	lswFinal := math.Inf(-1)
 	clear(lv.rhoFinal)
 	if !s.buildTree(depth-1, &lv.zFinal, lv.psFinalBeg, psEnd, lv.rhoFinal, lv.pFinalBeg, pEnd, sign, &lswFinal) {
@@ -278,19 +251,106 @@ func (s *nuts) buildTree(depth int, zProp *point, psBeg, psEnd, rho, pBeg, pEnd 
 	}
 	*lsw = logAddExp(*lsw, lswSub)
 	if s.rng.Float64() < pFinal {
-		zProp.set(&lv.zFinal)
+		// Take the final half's proposal by swapping buffers: the old one
+		// is scratch from here on.
+		*zProp, lv.zFinal = lv.zFinal, *zProp
 	}
 
-	// rho of the subtree = rhoInit + rhoFinal; accumulate into rho and
-	// check the criterion over the subtree and across its halves' seam.
-	var dBeg, dEnd float64
+	// ρ of the subtree is rhoInit + rhoFinal: add it to rho and check the
+	// criterion over the subtree, and across the seam between its halves
+	// (each half extended by the neighbouring state's momentum), in one
+	// pass.
+	n := len(rho)
+	rho = rho[:n]
+	psBeg, psEnd = psBeg[:n], psEnd[:n]
+	rI, rF := lv.rhoInit[:n], lv.rhoFinal[:n]
+	pFB, psFB := lv.pFinalBeg[:n], lv.psFinalBeg[:n]
+	pIE, psIE := lv.pInitEnd[:n], lv.psInitEnd[:n]
+	var d1m, d1p, d2m, d2p, d3m, d3p float64
 	for i := range rho {
-		r := lv.rhoInit[i] + lv.rhoFinal[i]
+		r := rI[i] + rF[i]
 		rho[i] += r
-		dBeg += psBeg[i] * r
-		dEnd += psEnd[i] * r
+		d1m += psBeg[i] * r
+		d1p += psEnd[i] * r
+		a := rI[i] + pFB[i]
+		d2m += psBeg[i] * a
+		d2p += psFB[i] * a
+		b := rF[i] + pIE[i]
+		d3m += psIE[i] * b
+		d3p += psEnd[i] * b
 	}
-	return dBeg > 0 && dEnd > 0 &&
-		uturnOK(psBeg, lv.psFinalBeg, lv.rhoInit, lv.pFinalBeg) &&
-		uturnOK(lv.psInitEnd, psEnd, lv.rhoFinal, lv.pInitEnd)
+	return d1m > 0 && d1p > 0 && d2m > 0 && d2p > 0 && d3m > 0 && d3p > 0
+}
+
+// leaf takes one leapfrog step from s.z in direction sign and records it
+// as a one-state subtree (Stan's build_tree base case), returning whether
+// it is valid (not divergent) and its log weight H0 − H.
+func (s *nuts) leaf(psBeg, psEnd, rho, pBeg, pEnd []float64, sign float64) (bool, float64) {
+	h := s.h
+	z := &s.z
+	eps := sign * s.eps
+	var e float64
+	if h.m.dense {
+		h.leapfrog(z, eps)
+		// p♯ at the new point, reused for the kinetic energy ½ p·p♯.
+		h.m.sharp(psBeg, z.p)
+		var k float64
+		for i, v := range z.p {
+			k += v * psBeg[i]
+		}
+		e = z.u + 0.5*k
+		copy(psEnd, psBeg)
+		for i, v := range z.p {
+			rho[i] += v
+		}
+		copy(pBeg, z.p)
+		copy(pEnd, z.p)
+	} else {
+		// Diagonal metric: the leapfrog step and the leaf bookkeeping fused
+		// into two passes around the gradient evaluation. Same arithmetic,
+		// in the same order, as hamiltonian.leapfrog and eval.
+		n := len(z.q)
+		q, p, g, inv := z.q[:n], z.p[:n], z.g[:n], h.m.inv[:n]
+		half := 0.5 * eps
+		for i := range q {
+			pi := p[i] - half*g[i]
+			p[i] = pi
+			q[i] += eps * inv[i] * pi
+		}
+		u := h.pot(q, g)
+		h.nGrad++
+		bad := math.IsNaN(u) || math.IsInf(u, -1)
+		psBeg, psEnd, rho, pBeg, pEnd = psBeg[:n], psEnd[:n], rho[:n], pBeg[:n], pEnd[:n]
+		var k, nan float64
+		for i, gi := range g {
+			nan += gi * 0 // stays 0 unless some gᵢ is NaN or ±Inf
+			pi := p[i] - half*gi
+			p[i] = pi
+			ps := inv[i] * pi
+			psBeg[i] = ps
+			psEnd[i] = ps
+			k += pi * ps
+			rho[i] += pi
+			pBeg[i] = pi
+			pEnd[i] = pi
+		}
+		if bad || nan != 0 {
+			u = math.Inf(1)
+		}
+		z.u = u
+		e = u + 0.5*k
+	}
+	s.nLeap++
+	if math.IsNaN(e) {
+		e = math.Inf(1)
+	}
+	if e-s.h0 > s.maxDeltaH {
+		s.divergent = true
+	}
+	if s.h0-e > 0 {
+		s.sumMetro++
+	} else {
+		s.sumMetro += math.Exp(s.h0 - e)
+	}
+	return !s.divergent, s.h0 - e
 }
