@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/gyro-ppl/gyro/blas"
 )
 
 // metric is a Euclidean metric: a diagonal or dense inverse mass matrix
@@ -19,6 +21,7 @@ type metric struct {
 	sd      []float64
 	chol    []float64
 	scratch []float64 // dense: d*d workspace for setInverse
+	tmp     []float64 // dense: d workspace for kinetic
 }
 
 func newMetric(d int, dense bool) *metric {
@@ -27,6 +30,7 @@ func newMetric(d int, dense bool) *metric {
 		m.inv = make([]float64, d*d)
 		m.chol = make([]float64, d*d)
 		m.scratch = make([]float64, d*d)
+		m.tmp = make([]float64, d)
 		for i := 0; i < d; i++ {
 			m.inv[i*d+i] = 1
 			m.chol[i*d+i] = 1
@@ -113,14 +117,9 @@ func cholesky(l, a []float64, d int) error {
 func (m *metric) kinetic(p []float64) float64 {
 	var s float64
 	if m.dense {
-		d := m.d
-		for i := 0; i < d; i++ {
-			row := m.inv[i*d : i*d+d]
-			var r float64
-			for j, v := range row {
-				r += v * p[j]
-			}
-			s += p[i] * r
+		blas.Dgemv(blas.NoTrans, m.d, m.d, 1, m.inv, m.d, p, 1, 0, m.tmp, 1)
+		for i, v := range m.tmp {
+			s += p[i] * v
 		}
 		return 0.5 * s
 	}
@@ -133,15 +132,7 @@ func (m *metric) kinetic(p []float64) float64 {
 // sharp writes p♯ = M⁻¹ p into dst.
 func (m *metric) sharp(dst, p []float64) {
 	if m.dense {
-		d := m.d
-		for i := 0; i < d; i++ {
-			row := m.inv[i*d : i*d+d]
-			var r float64
-			for j, v := range row {
-				r += v * p[j]
-			}
-			dst[i] = r
-		}
+		blas.Dgemv(blas.NoTrans, m.d, m.d, 1, m.inv, m.d, p, 1, 0, dst, 1)
 		return
 	}
 	for i, v := range m.inv {
@@ -152,15 +143,7 @@ func (m *metric) sharp(dst, p []float64) {
 // addSharp performs q += eps · M⁻¹ p.
 func (m *metric) addSharp(q []float64, eps float64, p []float64) {
 	if m.dense {
-		d := m.d
-		for i := 0; i < d; i++ {
-			row := m.inv[i*d : i*d+d]
-			var r float64
-			for j, v := range row {
-				r += v * p[j]
-			}
-			q[i] += eps * r
-		}
+		blas.Dgemv(blas.NoTrans, m.d, m.d, eps, m.inv, m.d, p, 1, 1, q, 1)
 		return
 	}
 	for i, v := range m.inv {
