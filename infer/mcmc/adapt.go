@@ -3,6 +3,8 @@ package mcmc
 import (
 	"errors"
 	"math"
+
+	"github.com/gyro-ppl/gyro/blas"
 )
 
 // dualAveraging is Nesterov dual averaging of log ε (Hoffman & Gelman
@@ -98,12 +100,14 @@ type welford struct {
 	mean  []float64
 	m2    []float64 // d (diag) or d*d (dense)
 	delta []float64
+	dev   []float64 // dense: q − updated mean
 }
 
 func newWelford(d int, dense bool) *welford {
 	w := &welford{d: d, dense: dense, mean: make([]float64, d), delta: make([]float64, d)}
 	if dense {
 		w.m2 = make([]float64, d*d)
+		w.dev = make([]float64, d)
 	} else {
 		w.m2 = make([]float64, d)
 	}
@@ -123,14 +127,11 @@ func (w *welford) add(q []float64) {
 		w.mean[i] += w.delta[i] / w.n
 	}
 	if w.dense {
-		d := w.d
-		for i := 0; i < d; i++ {
-			di := q[i] - w.mean[i]
-			row := w.m2[i*d : i*d+d]
-			for j := range row {
-				row[j] += di * w.delta[j]
-			}
+		// m2 += (q − mean_new)(q − mean_old)ᵀ, a rank-one update.
+		for i, v := range q {
+			w.dev[i] = v - w.mean[i]
 		}
+		blas.Dger(w.d, w.d, 1, w.dev, 1, w.delta, 1, w.m2, w.d)
 		return
 	}
 	for i, v := range q {
