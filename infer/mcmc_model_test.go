@@ -156,7 +156,7 @@ func TestMCMCHookProgressDeterminism(t *testing.T) {
 	if calls != 3*200 {
 		t.Fatalf("hook called %d times, want 600", calls)
 	}
-	if !strings.Contains(bar, "chain 3 sample") || !strings.Contains(bar, "200/200") {
+	if !strings.Contains(bar, "sample [####################] 200/200") || !strings.Contains(bar, "div 0") {
 		t.Fatalf("progress output %q", bar)
 	}
 	b, _, _ := run(4, false)

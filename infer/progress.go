@@ -98,32 +98,40 @@ func (p *progress) start() func() {
 }
 
 func (p *progress) draw(final bool) {
-	var b strings.Builder
+	// One short line for all chains (so it never wraps on an 80-column
+	// terminal): the slowest chain's progress, the total rate, each
+	// chain's step size and the divergences.
 	el := time.Since(p.t0).Seconds()
+	minIt, sumIt := p.total, 0
+	var div int64
+	var eps strings.Builder
 	for c := range p.chains {
 		cp := &p.chains[c]
 		it := int(cp.iter.Load())
-		phase := "sample"
-		if it < p.warmup {
-			phase = "warmup"
-		}
-		const width = 20
-		fill := width * it / max(p.total, 1)
-		rate := 0.0
-		if el > 0 {
-			rate = float64(it) / el
-		}
-		fmt.Fprintf(&b, "chain %d %s [%s%s] %d/%d %.0f it/s, step size %.2e, %d div",
-			c+1, phase, strings.Repeat("#", fill), strings.Repeat(" ", width-fill), it, p.total, rate,
-			math.Float64frombits(cp.eps.Load()), cp.div.Load())
-		if c < len(p.chains)-1 {
-			b.WriteString(" | ")
+		minIt = min(minIt, it)
+		sumIt += it
+		div += cp.div.Load()
+		if c < 4 {
+			fmt.Fprintf(&eps, " %.2g", math.Float64frombits(cp.eps.Load()))
+		} else if c == 4 {
+			eps.WriteString(" …")
 		}
 	}
-	line := b.String()
+	phase := "sample"
+	if minIt < p.warmup {
+		phase = "warmup"
+	}
+	const width = 20
+	fill := width * minIt / max(p.total, 1)
+	rate := 0.0
+	if el > 0 {
+		rate = float64(sumIt) / el
+	}
+	line := fmt.Sprintf("%s [%s%s] %d/%d %.0f it/s step%s div %d",
+		phase, strings.Repeat("#", fill), strings.Repeat(" ", width-fill), minIt, p.total, rate, eps.String(), div)
 	if final {
 		fmt.Fprintf(p.w, "\r%s\n", line)
 	} else {
-		fmt.Fprintf(p.w, "\r%s", line)
+		fmt.Fprintf(p.w, "\r%s\033[K", line)
 	}
 }
