@@ -11,7 +11,7 @@ ifeq ($(origin OPENBLAS_CORETYPE),undefined)
 endif
 export CGO_ENABLED := 1
 
-.PHONY: all deps test fmt-check vet unit purego bench demo cuda-deps cuda-check clean
+.PHONY: all deps test fmt-check vet unit purego bench bench-quick bench-stan demo cuda-deps cuda-check clean
 
 all: test
 
@@ -39,11 +39,22 @@ purego:
 
 test: deps fmt-check vet unit purego
 
+# bench runs the whole suite (about 70 s on 2 cores) and saves JSON and Markdown.
 bench: deps
-	$(GO) run ./cmd/gyrobench all
+	$(GO) run ./cmd/gyro bench -json bench-results.json -md bench-results.md
 
+bench-quick: deps
+	$(GO) run ./cmd/gyro bench -quick
+
+# bench-stan installs Debian's r-cran-rstan if missing (root), compiles the
+# Stan programs in stan/ and prints Stan's time per gradient and ESS/s; the
+# nuts group of `make bench` then reads stan/out/stan_bench.json.
+bench-stan:
+	bash stan/bench-stan.sh
+
+# demo: eight schools NUTS, 4 chains, summary, diagnostics, plots in gyro-demo/.
 demo: deps
-	$(GO) run ./cmd/gyrobench blas
+	$(GO) run ./cmd/gyro demo
 
 # cuda-check builds and vets the cuBLAS backend (-tags cuda). It needs Debian's
 # nvidia-cuda-dev from bookworm's contrib/non-free components; tests skip
