@@ -1,7 +1,12 @@
 package mcmc
 
 import (
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -250,6 +255,42 @@ func TestDiagnosticsMatchR(t *testing.T) {
 			if math.Abs(c.got-c.want) > 1e-8*math.Abs(c.want) {
 				t.Errorf("set %d %s = %.12g, R %.12g", r.k, c.name, c.got, c.want)
 			}
+		}
+	}
+}
+
+// TestWriteDiagnosticsData writes refDataSets as CSV (one column per chain)
+// into $GYRO_MCMC_DIAG_DATA for testdata/stan_reference.R; without the
+// variable it only checks the data sets' shapes.
+func TestWriteDiagnosticsData(t *testing.T) {
+	sets := refDataSets()
+	for k, ch := range sets {
+		for _, c := range ch {
+			if len(c) != len(ch[0]) || len(c) < 4 {
+				t.Fatalf("set %d: ragged or short chains", k)
+			}
+		}
+	}
+	dir := os.Getenv("GYRO_MCMC_DIAG_DATA")
+	if dir == "" {
+		return
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for k, ch := range sets {
+		var b strings.Builder
+		for i := range ch[0] {
+			for c := range ch {
+				if c > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString(strconv.FormatFloat(ch[c][i], 'g', 17, 64))
+			}
+			b.WriteByte('\n')
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("ess_%d.csv", k)), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
