@@ -544,3 +544,33 @@ func TestSaveWarmupAndSummarize(t *testing.T) {
 		t.Error("Summarize accepted chains of different lengths")
 	}
 }
+
+func TestCancelMidRun(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	calls := 0
+	slow := func(x, g []float64) float64 {
+		calls++
+		if calls == 2000 {
+			cancel()
+		}
+		return stdNormal(x, g)
+	}
+	_, err := Sample(ctx, slow, []float64{0, 0}, Options{NumWarmup: 1000, NumSamples: 100000, Seed: 1})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+	if calls > 2000+1100 { // at most one more transition (≤ 2^10 steps) after cancel
+		t.Fatalf("%d potential calls: cancellation not honoured promptly", calls)
+	}
+	// One chain failing cancels the others, and only its error is reported.
+	bad := func(x, g []float64) float64 {
+		if x[0] > 1.5 {
+			panic("chain blew up")
+		}
+		return stdNormal(x, g)
+	}
+	_, err = SampleChains(context.Background(), []Potential{stdNormal, bad, stdNormal}, [][]float64{{0}}, Options{NumWarmup: 100, NumSamples: 1000000})
+	if err == nil || !strings.Contains(err.Error(), "chain 1") || strings.Contains(err.Error(), "chain 0") || strings.Contains(err.Error(), "chain 2") {
+		t.Fatalf("SampleChains error %v, want only chain 1's", err)
+	}
+}
