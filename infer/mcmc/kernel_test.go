@@ -555,9 +555,15 @@ func TestCancelMidRun(t *testing.T) {
 		}
 		return stdNormal(x, g)
 	}
-	_, err := Sample(ctx, slow, []float64{0, 0}, Options{NumWarmup: 1000, NumSamples: 100000, Seed: 1})
+	r, err := Sample(ctx, slow, []float64{0, 0}, Options{NumWarmup: 100, NumSamples: 100000, Seed: 1})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("error %v, want context.Canceled", err)
+	}
+	if len(r.Stats) == 0 || len(r.Draws) != 2*len(r.Stats) || len(r.Stats) >= 100000 {
+		t.Fatalf("partial result: %d stats, %d draw values", len(r.Stats), len(r.Draws))
+	}
+	if last := r.Draw(len(r.Stats) - 1); last[0] == 0 && last[1] == 0 {
+		t.Fatal("partial result ends in unfilled draws")
 	}
 	if calls > 2000+1100 { // at most one more transition (≤ 2^10 steps) after cancel
 		t.Fatalf("%d potential calls: cancellation not honoured promptly", calls)

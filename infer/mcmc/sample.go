@@ -416,6 +416,7 @@ func (c *chain) run(ctx context.Context) (res Result, err error) {
 	t0 := time.Now()
 	for i := 0; i < o.NumWarmup; i++ {
 		if err := ctx.Err(); err != nil {
+			res.Draws, res.Stats = res.Draws[:0], res.Stats[:0]
 			return res, err
 		}
 		st, _, err := c.step()
@@ -431,6 +432,12 @@ func (c *chain) run(ctx context.Context) (res Result, err error) {
 	res.WarmupTime = t1.Sub(t0)
 	for i := 0; i < o.NumSamples; i++ {
 		if err := ctx.Err(); err != nil {
+			// Keep what was sampled: the first i draws.
+			res.Draws, res.Stats = res.Draws[:i*c.d], res.Stats[:i]
+			res.SampleTime = time.Since(t1)
+			res.StepSize = c.eps
+			res.InvMass = append([]float64(nil), c.h.m.inv...)
+			res.NumGradients = c.h.nGrad
 			return res, err
 		}
 		st, _, _ := c.step()
@@ -460,7 +467,8 @@ func (c *chain) run(ctx context.Context) (res Result, err error) {
 //
 // Errors: invalid options, an init with a non-finite potential or
 // gradient (see Options.InitRetries), a failed step-size search, a panic in
-// pot (recovered), or ctx's error when it is cancelled.
+// pot (recovered), or ctx's error when it is cancelled; in the last case
+// the Result holds the draws made before cancellation.
 func Sample(ctx context.Context, pot Potential, init []float64, opts Options) (Result, error) {
 	if pot == nil {
 		return Result{}, errors.New("mcmc: nil potential")
@@ -475,7 +483,7 @@ func Sample(ctx context.Context, pot Potential, init []float64, opts Options) (R
 func sampleChain(ctx context.Context, pot Potential, init []float64, o Options, idx int) (res Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("mcmc: potential panicked at the initial point: %v", r)
+			err = fmt.Errorf("%w (at the initial point)", panicError(r))
 		}
 	}()
 	c, err := newChain(pot, init, o, idx)
