@@ -312,6 +312,12 @@ func TestRadonLogDensity(t *testing.T) {
 	}
 	close(t, "log density", p.LogDensity(x), lp, 1e-12)
 	gradCheck(t, p, x)
+
+	// sigma_y = exp(−1000) underflows to 0: a zero density, not an error
+	x[88] = -1000
+	if got := p.LogDensity(x); !math.IsInf(got, -1) {
+		t.Fatalf("log density with an underflowed sigma_y = %v, want -Inf", got)
+	}
 }
 
 func TestLinearRegressionLogDensityAndConjugatePosterior(t *testing.T) {

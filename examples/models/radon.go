@@ -1,6 +1,9 @@
 package models
 
 import (
+	"math"
+
+	ad "github.com/gyro-ppl/gyro/autodiff"
 	"github.com/gyro-ppl/gyro/dist"
 	"github.com/gyro-ppl/gyro/poutine"
 )
@@ -23,6 +26,15 @@ import (
 // IndexSelect, whose gradient scatters back onto alpha. Stan writes the
 // half-normals as normal(0, 1) on a parameter with <lower=0>, dropping the
 // constant log 2 of each; the log densities differ by that constant only.
+//
+// The likelihood's scale is sigma_y floored at the smallest positive
+// float64. This changes nothing where sigma_y > 0; where exp of a very
+// negative unconstrained value underflows to exactly 0 (as a leapfrog step
+// with a large step size can produce, early in warm-up, with N = 919
+// observations behind the gradient), it turns what would be an invalid
+// Normal scale into a log density of −∞: a rejected, divergent proposal,
+// which is how Stan treats the same point, instead of an error that stops
+// the chain.
 func RadonVaryingInterceptNC(d *RadonData) poutine.Model {
 	n, j := d.N, d.J
 	nshape := []int{n}
@@ -40,7 +52,13 @@ func RadonVaryingInterceptNC(d *RadonData) poutine.Model {
 		logRadon := r.ConstRef(nshape, d.LogRadon)
 		r.Plate("house", n, func([]int) {
 			mean := r.Add(r.IndexSelect(alpha, 0, d.County), r.Mul(beta, floor))
-			r.Sample("log_radon", dist.Normal(mean, sigmaY), poutine.Obs(logRadon))
+			r.Sample("log_radon", dist.Normal(mean, scaleFloor(r, sigmaY)), poutine.Obs(logRadon))
 		})
 	}
+}
+
+// scaleFloor is max(s, the smallest positive float64): s itself (value and
+// gradient) wherever s > 0.
+func scaleFloor(r *poutine.Runtime, s ad.V) ad.V {
+	return r.Maximum(s, r.Scalar(math.SmallestNonzeroFloat64))
 }
