@@ -21,11 +21,25 @@ func init() {
 // a composite would record; the gradient is y - σ(η) for η and η for y.
 // The tensor paths use asm's vectorized Softplus and Sigmoid.
 func (t *Tape) BernoulliLogitsLogProb(y, logits V) V {
+	v, _ := t.BernoulliLogitsLogProbBinary(y, logits)
+	return v
+}
+
+// BernoulliLogitsLogProbBinary is BernoulliLogitsLogProb that also reports
+// the first element (flat index of the broadcast result) whose y is
+// neither 0 nor 1, or −1 when every y is binary — so a caller validating
+// Bernoulli values needs no separate pass over them.
+func (t *Tape) BernoulliLogitsLogProbBinary(y, logits V) (V, int) {
 	t.check2("BernoulliLogitsLogProb", y, logits)
 	ny, nl := &t.nodes[y.i], &t.nodes[logits.i]
 	flags := (ny.flags | nl.flags) & fGrad
 	if ny.ndim == 0 && nl.ndim == 0 {
-		return t.newScalar(opBernoulliLogits, flags, y.i, logits.i, bernoulliLogitsLP(t.val[ny.off], t.val[nl.off]))
+		yv := t.val[ny.off]
+		bad := -1
+		if yv != 0 && yv != 1 {
+			bad = 0
+		}
+		return t.newScalar(opBernoulliLogits, flags, y.i, logits.i, bernoulliLogitsLP(yv, t.val[nl.off])), bad
 	}
 	sy, sl := t.shape(y.i), t.shape(logits.i)
 	var buf [MaxDims]int
@@ -39,11 +53,11 @@ func (t *Tape) BernoulliLogitsLogProb(y, logits V) V {
 	// For y ∈ {0, 1}, y·η − softplus(η) = −softplus((1−2y)·η) exactly, which
 	// keeps full relative accuracy where the result is tiny (y = 1, η ≫ 0);
 	// other y use the general form.
-	binary := true
+	bad := -1
 	for i := range lp {
 		yi := ys[i]
-		if yi != 0 && yi != 1 {
-			binary = false
+		if yi != 0 && yi != 1 && bad < 0 {
+			bad = i
 		}
 		lp[i] = (1 - 2*yi) * es[i]
 	}
@@ -51,7 +65,7 @@ func (t *Tape) BernoulliLogitsLogProb(y, logits V) V {
 	for i := range lp {
 		lp[i] = -lp[i]
 	}
-	if !binary {
+	if bad >= 0 {
 		for i, yi := range ys[:n] {
 			if yi != 0 && yi != 1 {
 				lp[i] = yi*es[i] - sp.Softplus(es[i])
@@ -59,7 +73,7 @@ func (t *Tape) BernoulliLogitsLogProb(y, logits V) V {
 		}
 	}
 	t.scratchReset()
-	return v
+	return v, bad
 }
 
 // bernoulliLogitsLP is y·η − softplus(η), exact-form for binary y.

@@ -108,14 +108,13 @@ func (d *BernoulliDist) LogProb(x ad.V) ad.V {
 		return uvFused(d, &d.memo, bernoulliProbsK, boolSupport, [4]ad.V{x, d.Probs}, 2)
 	}
 	if !x.RequiresGrad() && x.Size() >= d.Logits.Size() {
-		// fast path: one vectorized fused node (asm softplus) after a
-		// support check
-		for i, v := range x.Data() {
-			if v != 0 && v != 1 {
-				uvFailSupport(d, v, i)
-			}
+		// fast path: one vectorized fused node (asm softplus) that also
+		// checks the support
+		lp, bad := d.t.BernoulliLogitsLogProbBinary(x, d.Logits)
+		if bad >= 0 {
+			uvFailSupport(d, x.Data()[bad%x.Size()], bad)
 		}
-		return d.t.BernoulliLogitsLogProb(x, d.Logits)
+		return lp
 	}
 	return uvFused(d, &d.memo, bernoulliLogitsK, boolSupport, [4]ad.V{x, d.Logits}, 2)
 }
