@@ -1,6 +1,7 @@
 package autodiff
 
 import (
+	"github.com/gyro-ppl/gyro/asm"
 	"math"
 
 	sp "github.com/gyro-ppl/gyro/internal/special"
@@ -279,6 +280,11 @@ func (t *Tape) backBinaryTensor(nd, na, nb *node, ga, gb bool) {
 	x := t.dataNode(na)
 	y := t.dataNode(nb)
 	fullA, fullB := int(na.size) == n, int(nb.size) == n
+	if (op == opAdd || op == opSub) && (fullA || na.size == 1) && (fullB || nb.size == 1) {
+		// add/sub of full-size and single-element inputs: no expansion
+		t.backAddSubDirect(op, g, na, nb, ga, gb, fullA, fullB)
+		return
+	}
 	if !fullA {
 		e := t.scratch(n)
 		expandInto(e, outShape, x, sa)
@@ -509,4 +515,34 @@ func (t *Tape) backWhere(nd *node) {
 		}
 	}
 	t.scratchReset()
+}
+
+// backAddSubDirect is the adjoint of a ± b when each input is full-size or
+// a single element: full inputs take g (or −g) elementwise, single ones its
+// sum.
+func (t *Tape) backAddSubDirect(op Op, g []float64, na, nb *node, ga, gb, fullA, fullB bool) {
+	sign := 1.0
+	if op == opSub {
+		sign = -1
+	}
+	sum := 0.0
+	if (ga && !fullA) || (gb && !fullB) {
+		for _, gi := range g {
+			sum += gi
+		}
+	}
+	if ga {
+		if fullA {
+			asm.DaxpyUnitary(1, g, t.adj[na.off:na.off+na.size])
+		} else {
+			t.adj[na.off] += sum
+		}
+	}
+	if gb {
+		if fullB {
+			asm.DaxpyUnitary(sign, g, t.adj[nb.off:nb.off+nb.size])
+		} else {
+			t.adj[nb.off] += sign * sum
+		}
+	}
 }

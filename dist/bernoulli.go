@@ -32,7 +32,7 @@ func Bernoulli(probs ad.V) *BernoulliDist {
 func BernoulliLogits(logits ad.V) *BernoulliDist {
 	d := bernoulliPool.Get(logits.Tape())
 	d.init("Bernoulli", logits)
-	uvCheck("Bernoulli", "logits", logits, uvNotNaN, "a number")
+	uvCheckNotNaN("Bernoulli", "logits", logits)
 	d.Logits = logits
 	return d
 }
@@ -207,7 +207,7 @@ func Geometric(probs ad.V) *GeometricDist {
 func GeometricLogits(logits ad.V) *GeometricDist {
 	d := geometricPool.Get(logits.Tape())
 	d.init("Geometric", logits)
-	uvCheck("Geometric", "logits", logits, uvNotNaN, "a number")
+	uvCheckNotNaN("Geometric", "logits", logits)
 	d.Logits = logits
 	return d
 }

@@ -37,7 +37,7 @@ func BinomialLogits(totalCount, logits ad.V) *BinomialDist {
 	d := binomialPool.Get(logits.Tape())
 	d.init("Binomial", totalCount, logits)
 	uvCheck("Binomial", "total_count", totalCount, uvNonNegInt, "a non-negative integer")
-	uvCheck("Binomial", "logits", logits, uvNotNaN, "a number")
+	uvCheckNotNaN("Binomial", "logits", logits)
 	d.TotalCount, d.Logits = totalCount, logits
 	d.setSupport()
 	return d

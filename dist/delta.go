@@ -35,8 +35,8 @@ func Delta(v, logDensity ad.V, eventDim int) *DeltaDist {
 		logDensity = t.Scalar(0)
 	}
 	checkSameTape("Delta", v, logDensity)
-	uvCheck("Delta", "v", v, uvNotNaN, "a number")
-	uvCheck("Delta", "log_density", logDensity, uvNotNaN, "a number")
+	uvCheckNotNaN("Delta", "v", v)
+	uvCheckNotNaN("Delta", "log_density", logDensity)
 	d := deltaPool.Get(t)
 	d.t = t
 	d.V, d.LogDensity, d.EventDim = v, logDensity, eventDim
@@ -157,7 +157,7 @@ var unitEvent = [1]int{0}
 func Unit(logFactor ad.V) *UnitDist {
 	d := unitPool.Get(logFactor.Tape())
 	d.init("Unit", logFactor)
-	uvCheck("Unit", "log_factor", logFactor, uvNotNaN, "a number")
+	uvCheckNotNaN("Unit", "log_factor", logFactor)
 	d.LogFactor = logFactor
 	return d
 }

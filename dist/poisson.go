@@ -124,7 +124,7 @@ func NegativeBinomialLogits(totalCount, logits ad.V) *NegativeBinomialDist {
 	d := negBinomialPool.Get(logits.Tape())
 	d.init("NegativeBinomial", totalCount, logits)
 	uvCheck("NegativeBinomial", "total_count", totalCount, uvNonNeg, "non-negative")
-	uvCheck("NegativeBinomial", "logits", logits, uvNotNaN, "a number")
+	uvCheckNotNaN("NegativeBinomial", "logits", logits)
 	d.TotalCount, d.Logits = totalCount, logits
 	return d
 }

@@ -280,6 +280,17 @@ func uvCheck(dist, param string, v ad.V, ok func(x float64) bool, what string) {
 	}
 }
 
+// uvCheckNotNaN is uvCheck(…, uvNotNaN, "a number") with the test inlined
+// (a parameter such as Bernoulli's logits can have thousands of elements
+// on every model run).
+func uvCheckNotNaN(dist, param string, v ad.V) {
+	for _, x := range v.Data() {
+		if x != x {
+			Fail(dist, param, "must be a number, got %v", x)
+		}
+	}
+}
+
 func uvPositive(x float64) bool    { return x > 0 && !math.IsInf(x, 1) }
 func uvNonNeg(x float64) bool      { return x >= 0 && !math.IsInf(x, 1) }
 func uvUnit(x float64) bool        { return x >= 0 && x <= 1 }
