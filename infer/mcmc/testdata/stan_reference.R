@@ -4,6 +4,7 @@
 #
 #   Rscript infer/mcmc/testdata/stan_reference.R trajectories
 #   Rscript infer/mcmc/testdata/stan_reference.R adaptation
+#   Rscript infer/mcmc/testdata/stan_reference.R dense
 #   GYRO_MCMC_DIAG_DATA=/tmp/diag go test ./infer/mcmc -run TestWriteDiagnosticsData
 #   Rscript infer/mcmc/testdata/stan_reference.R diagnostics /tmp/diag
 #   Rscript infer/mcmc/testdata/stan_reference.R speed
@@ -41,6 +42,24 @@ if (what == "trajectories") {
     cat(sprintf("seed %d: step size mean %.4f sd %.4f; inverse metric per-chain mean %.4f (sd %.4f), per-chain sd %.4f (sd %.4f)\n",
                 seed, mean(eps), sd(eps), mean(im[1, ]), sd(im[1, ]), mean(im[2, ]), sd(im[2, ])))
   }
+} else if (what == "dense") {
+  m <- stan_model(model_code = "transformed data { matrix[3,3] S = [[1, 2.7, 0], [2.7, 9, 0], [0, 0, 0.25]]; }
+    parameters { vector[3] x; } model { x ~ multi_normal(rep_vector(0, 3), S); }")
+  eps <- c(); nl <- c(); im <- NULL
+  for (seed in c(2, 3)) {
+    f <- sampling(m, chains = 16, iter = 1500, warmup = 500, seed = seed, refresh = 0, init = 0,
+                  control = list(metric = "dense_e"))
+    sp <- get_sampler_params(f, inc_warmup = FALSE)
+    eps <- c(eps, sapply(sp, function(s) s[1, "stepsize__"]))
+    nl <- c(nl, sapply(sp, function(s) mean(s[, "n_leapfrog__"])))
+    im <- cbind(im, sapply(get_adaptation_info(f), function(s) {
+      l <- strsplit(s, "\n")[[1]]; l <- l[(length(l) - 2):length(l)]
+      as.numeric(unlist(strsplit(sub("^# ", "", l), ",")))
+    }))
+  }
+  cat(sprintf("step size %.4f (sd %.4f), n_leapfrog %.3f (sd %.3f)\n", mean(eps), sd(eps), mean(nl), sd(nl)))
+  cat("inverse metric mean:", sprintf("%.4f", rowMeans(im)), "\n")
+  cat("inverse metric sd:  ", sprintf("%.4f", apply(im, 1, sd)), "\n")
 } else if (what == "diagnostics") {
   dir <- args[2]
   ess_rfun <- rstan:::ess_rfun; split_chains <- rstan:::split_chains; rhat_rfun <- rstan:::rhat_rfun
