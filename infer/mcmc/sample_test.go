@@ -72,7 +72,7 @@ func TestNUTSStandardNormal100(t *testing.T) {
 	for i := range vars {
 		vars[i] = 1
 	}
-	checkMoments(t, &r, mean, vars, 4.5)
+	checkMoments(t, &r, mean, vars, 4)
 	var acc float64
 	for _, s := range r.Stats {
 		acc += s.AcceptStat
