@@ -184,12 +184,39 @@ func (p *ModelPotential) Runtime() *poutine.Runtime { return p.r }
 // Potential evaluates U(x) and writes ∇U into grad (len(grad) == Dim()). A
 // model error panics with the error (MCMC entry points recover it).
 // After warm-up it allocates nothing.
-func (p *ModelPotential) Potential(x, grad []float64) float64 {
+//
+// A point where a distribution rejects its parameters (a *dist.Error: for
+// example a scale that underflowed to 0 far out in unconstrained space)
+// has U = +Inf and a zero gradient, as Stan treats a domain error in the
+// log density: the sampler rejects the proposal (a divergence) instead of
+// stopping the run. Other errors panic.
+func (p *ModelPotential) Potential(x, grad []float64) (u float64) {
+	defer func() {
+		if r := recover(); r != nil {
+			if isDomainError(r) {
+				clear(grad)
+				u = math.Inf(1)
+				return
+			}
+			panic(r)
+		}
+	}()
 	lp := p.record(x)
-	u := p.r.Neg(lp)
-	p.r.Backward(u)
+	uv := p.r.Neg(lp)
+	p.r.Backward(uv)
 	p.r.GradInto(grad, p.h.x)
-	return u.Value()
+	return uv.Value()
+}
+
+// isDomainError reports whether a recovered panic is a distribution
+// rejecting its parameters or value (possibly wrapped by poutine).
+func isDomainError(r any) bool {
+	err, ok := r.(error)
+	if !ok {
+		return false
+	}
+	var de *dist.Error
+	return errors.As(err, &de)
 }
 
 // LogDensity evaluates log p(constrained(x)) + log|det J| without a

@@ -129,3 +129,24 @@ func BenchmarkModelPotentialEightSchools(b *testing.B) {
 		p.Potential(x, g)
 	}
 }
+
+// A distribution rejecting its parameters at some point of the
+// unconstrained space (a scale that underflowed to 0) gives U = +Inf and a
+// zero gradient, which the sampler treats as a rejected proposal.
+func TestModelPotentialDomainErrorIsInfinite(t *testing.T) {
+	model := func(r *poutine.Runtime) {
+		s := r.Sample("s", dist.HalfNormal(r.Scalar(1)))
+		r.Sample("y", dist.Normal(r.Scalar(0), s), poutine.Obs(r.Scalar(0.5)))
+	}
+	p, err := NewModelPotential(model, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := []float64{7}
+	if u := p.Potential([]float64{-800}, g); !math.IsInf(u, 1) || g[0] != 0 {
+		t.Fatalf("U = %v, grad %v; want +Inf and 0 where exp(-800) underflows", u, g)
+	}
+	if u := p.Potential([]float64{0}, g); math.IsInf(u, 0) || math.IsNaN(u) {
+		t.Fatalf("U = %v at a valid point", u)
+	}
+}

@@ -290,7 +290,13 @@ func (r *Runtime) defaultProcess(m *Msg) {
 type Error struct {
 	Site string
 	Msg  string
+	// Err is the underlying error (for example a *dist.Error raised by a
+	// distribution at this site), when there is one.
+	Err error
 }
+
+// Unwrap returns the underlying error.
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	if e.Site == "" {

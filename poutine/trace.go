@@ -126,7 +126,7 @@ func (tr *Trace) ComputeLogProb(filter func(*Site) bool) {
 		if pe, ok := err.(*Error); ok && pe.Site != "" {
 			panic(pe)
 		}
-		panic(&Error{Site: cur.Name, Msg: "log_prob: " + err.Error()})
+		panic(&Error{Site: cur.Name, Msg: "log_prob: " + err.Error(), Err: err})
 	}
 }
 
