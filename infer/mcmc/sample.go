@@ -39,7 +39,7 @@ func (a Algorithm) String() string {
 // depth 10, adapting step size and mass matrix during warm-up.
 type Options struct {
 	Algorithm  Algorithm
-	NumWarmup  int    // warm-up (adaptation) iterations, ≥ 0; not returned unless SaveWarmup
+	NumWarmup  int    // warm-up (adaptation) iterations, ≥ 0; not returned unless SaveWarmup; 0: StepSize and InvMass are used as given
 	NumSamples int    // post-warm-up draws, > 0
 	Seed       uint64 // seeds the chains' PCG streams (see SampleChains)
 
