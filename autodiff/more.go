@@ -8,6 +8,9 @@ func (t *Tape) backMisc(i int32, nd *node) {
 		t.backPartials(nd)
 		return
 	}
+	if t.backAddN(nd) {
+		return
+	}
 	if !t.backMiscFused(i, nd) && !t.backMiscMore(nd) {
 		unknownOp(nd)
 	}

@@ -82,3 +82,29 @@ func TestScalarConstRef(t *testing.T) {
 		t.Fatalf("NormalLogProb at ConstRef scalar = %v, want %v", lp, want)
 	}
 }
+
+func TestAddNAndMulAdd(t *testing.T) {
+	tp := NewTape()
+	a, b, c := tp.ParamScalar(1.5), tp.ParamScalar(-2), tp.ParamScalar(0.25)
+	s := tp.AddN([]V{a, tp.Square(b), c, a})
+	if got := s.Value(); got != 1.5+4+0.25+1.5 {
+		t.Fatalf("AddN = %v", got)
+	}
+	m := tp.MulAdd(a, b, c)
+	if got := m.Value(); got != 1.5*-2+0.25 {
+		t.Fatalf("MulAdd = %v", got)
+	}
+	tp.Backward(tp.Add(s, tp.MulConst(m, 3)))
+	// d/da = 2 + 3b, d/db = 2b + 3a, d/dc = 1 + 3
+	if ga, gb, gc := a.Grad()[0], b.Grad()[0], c.Grad()[0]; ga != 2+3*-2.0 || gb != 2*-2.0+3*1.5 || gc != 4 {
+		t.Fatalf("gradients %v %v %v", ga, gb, gc)
+	}
+	// tensors fall back to pairwise broadcasting
+	x := tp.Const([]int{2}, []float64{1, 2})
+	if got := tp.AddN([]V{x, tp.Scalar(1)}).Data(); got[0] != 2 || got[1] != 3 {
+		t.Fatalf("tensor AddN %v", got)
+	}
+	if got := tp.MulAdd(x, tp.Scalar(2), tp.Scalar(1)).Data(); got[0] != 3 || got[1] != 5 {
+		t.Fatalf("tensor MulAdd %v", got)
+	}
+}

@@ -111,6 +111,16 @@ func (s *slab[T]) Reset() { s.n = 0 }
 
 // Get returns a zeroed *T owned by tape t until t.Reset.
 func (p Pool[T]) Get(t *ad.Tape) *T {
+	x := p.GetRaw(t)
+	var zero T
+	*x = zero
+	return x
+}
+
+// GetRaw is Get without zeroing: the object holds whatever the previous
+// run left in it. Constructors that set every field use it to avoid
+// clearing large inline arrays on the hot path.
+func (p Pool[T]) GetRaw(t *ad.Tape) *T {
 	sp := t.Slot(p.slot)
 	s, _ := (*sp).(*slab[T])
 	if s == nil {
@@ -122,10 +132,7 @@ func (p Pool[T]) Get(t *ad.Tape) *T {
 		s.chunks = append(s.chunks, make([]T, slabSize))
 	}
 	s.n++
-	x := &s.chunks[c][i]
-	var zero T
-	*x = zero
-	return x
+	return &s.chunks[c][i]
 }
 
 // ---------------------------------------------------------------------------

@@ -22,9 +22,13 @@ func Normal(loc, scale ad.V) *NormalDist {
 	t := loc.Tape()
 	checkSameTape("Normal", loc, scale)
 	checkPositive("Normal", "scale", scale)
-	d := normalPool.Get(t)
+	d := normalPool.GetRaw(t) // every field is set below
 	d.Loc, d.Scale = loc, scale
-	d.batch = BroadcastShapes("Normal", loc.Shape(), scale.Shape())
+	if loc.IsScalar() && scale.IsScalar() {
+		d.batch.n = 0 // no 136-byte shape copy for the common scalar case
+	} else {
+		d.batch = BroadcastShapes("Normal", loc.Shape(), scale.Shape())
+	}
 	return d
 }
 
@@ -78,6 +82,10 @@ func (d *NormalDist) Sample(rng *RNG, sampleShape ...int) ad.V {
 // RSample draws loc + scale·ε, differentiable in loc and scale.
 func (d *NormalDist) RSample(rng *RNG, sampleShape ...int) ad.V {
 	t := d.Tape()
+	if len(sampleShape) == 0 && d.Loc.IsScalar() && d.Scale.IsScalar() && d.batch.Len() == 0 {
+		// one node: scale·ε + loc
+		return t.MulAdd(d.Scale, t.Scalar(rng.NormFloat64()), d.Loc)
+	}
 	eps := StandardNormal(t, rng, sampleShape, d.batch.Slice())
 	return t.Add(d.Loc, t.Mul(d.Scale, eps))
 }
@@ -104,7 +112,7 @@ func (d *NormalDist) Expand(batchShape ...int) Distribution {
 	if !sameInts(b.Slice(), batchShape) {
 		Fail("Normal", "batch_shape", "cannot expand batch shape %v to %v", cpShape(d.batch.Slice()), cpShape(batchShape))
 	}
-	e := normalPool.Get(d.Tape())
+	e := normalPool.GetRaw(d.Tape())
 	e.Loc, e.Scale = d.Loc, d.Scale
 	e.batch = b
 	return e

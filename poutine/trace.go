@@ -27,6 +27,7 @@ type Trace struct {
 	// (one string comparison, usually of identical pointers) and never
 	// touches the map.
 	order []*siteRef
+	terms []ad.V // LogProbSum's buffer
 	// GraphType is "flat" or "dense" (dense adds dependency edges; see
 	// Predecessors).
 	GraphType string
@@ -153,15 +154,16 @@ func siteLogProb(s *Site) {
 // densities, as a scalar on the tape.
 func (tr *Trace) LogProbSum(t *ad.Tape, filter func(*Site) bool) ad.V {
 	tr.ComputeLogProb(filter)
-	acc := t.Scalar(0)
+	tr.terms = tr.terms[:0]
 	for i := range tr.sites {
 		s := tr.sites[i]
 		if s.Type != TypeSample || !s.lpDone || (filter != nil && !filter(s)) {
 			continue
 		}
-		acc = t.Add(acc, s.LogProbSum)
+		tr.terms = append(tr.terms, s.LogProbSum)
 	}
-	return acc
+	// one node for the whole sum (autodiff.AddN)
+	return t.AddN(tr.terms)
 }
 
 // StochasticNodes are the names of unobserved sample sites.
