@@ -300,6 +300,15 @@ type InitStrategy interface {
 	Init(p *ModelPotential, rng *dist.RNG, x []float64) error
 }
 
+// InitToFeasible starts every unconstrained coordinate at 0 (Pyro's
+// init_to_feasible: the image of the origin under each site's bijection).
+type InitToFeasible struct{}
+
+func (InitToFeasible) Init(p *ModelPotential, rng *dist.RNG, x []float64) error {
+	clear(x)
+	return nil
+}
+
 // InitToUniform draws every unconstrained coordinate uniformly from
 // (−Radius, Radius) (Pyro's init_to_uniform; radius 2 by default, the MCMC
 // default).

@@ -70,15 +70,6 @@ type base struct {
 	err         error
 }
 
-// initToFeasible is Pyro's init_to_feasible: every unconstrained
-// coordinate at 0.
-type initToFeasible struct{}
-
-func (initToFeasible) Init(p *infer.ModelPotential, rng *dist.RNG, x []float64) error {
-	clear(x)
-	return nil
-}
-
 func (b *base) setup(prefix string) error {
 	if b.pot != nil || b.err != nil {
 		return b.err
@@ -113,7 +104,7 @@ func (b *base) setup(prefix string) error {
 		strat = b.defaultInit
 	}
 	if strat == nil {
-		strat = initToFeasible{}
+		strat = infer.InitToFeasible{}
 	}
 	x, err := infer.FindInitial(pot, strat, dist.NewRNG(b.opts.Seed^0x5eed), 100)
 	if err != nil {
