@@ -25,6 +25,16 @@ type ELBO interface {
 type TraceELBO struct {
 	// NumParticles is the number of particles per step (default 1).
 	NumParticles int
+	// VectorizeParticles draws all particles in one run of guide and
+	// model, inside a plate "num_particles_vectorized" of size
+	// NumParticles at dim −(MaxPlateNesting+1), as Pyro's
+	// vectorize_particles=True. The model and guide must broadcast over
+	// that extra leftmost batch dim (sites built from plate-broadcast
+	// distributions do).
+	VectorizeParticles bool
+	// MaxPlateNesting is the number of plate dims the model uses (needed
+	// with VectorizeParticles, as in Pyro).
+	MaxPlateNesting int
 
 	terms  []logRTerm
 	buf    []float64
@@ -50,6 +60,11 @@ func (e *TraceELBO) particles() int {
 // Loss implements ELBO.
 func (e *TraceELBO) Loss(t *ad.Tape, run func() (model, guide *poutine.Trace)) (float64, ad.V) {
 	n := e.particles()
+	if e.VectorizeParticles {
+		model, guide := run()
+		elbo, surr := e.Particle(t, model, guide)
+		return -elbo / float64(n), t.MulConst(surr, -1/float64(n))
+	}
 	total := 0.0
 	acc := t.Scalar(0)
 	for p := 0; p < n; p++ {
@@ -219,4 +234,13 @@ func (e *TraceELBO) reducedShape(term *logRTerm, site *poutine.Site, buf *[tenso
 		s = s[1:]
 	}
 	return s, mask
+}
+
+// particlePlate reports the vectorized-particle plate an ELBO needs: its
+// size and dim, and whether there is one.
+func (e *TraceELBO) particlePlate() (int, int, bool) {
+	if !e.VectorizeParticles {
+		return 0, 0, false
+	}
+	return e.particles(), -(e.MaxPlateNesting + 1), true
 }

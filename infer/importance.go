@@ -460,13 +460,8 @@ func VectorizedImportanceWeights(r *poutine.Runtime, model, guide poutine.Model,
 		guide = priorGuide(model)
 	}
 	dim := -(maxPlateNesting + 1)
-	vectorize := func(fn poutine.Model) poutine.Model {
-		return func(r *poutine.Runtime) {
-			r.Plate(ParticlePlateName, numSamples, func([]int) { fn(r) }, poutine.Dim(dim))
-		}
-	}
-	gt := poutine.TraceOf(vectorize(guide))
-	mt := poutine.TraceOf(poutine.Replay(vectorize(model), gt.Trace()))
+	gt := poutine.TraceOf(inParticlePlate(guide, numSamples, dim))
+	mt := poutine.TraceOf(poutine.Replay(inParticlePlate(model, numSamples, dim), gt.Trace()))
 	lw := make([]float64, numSamples)
 	r.Reset()
 	err = poutine.Catch(func() {

@@ -42,6 +42,11 @@ type SVI struct {
 // store holds the parameters), optimizer opt and ELBO loss.
 func NewSVI(r *poutine.Runtime, model, guide poutine.Model, opt Optimizer, loss ELBO) *SVI {
 	s := &SVI{R: r, Model: model, Guide: guide, Optim: opt, Loss: loss}
+	if vp, ok := loss.(interface{ particlePlate() (int, int, bool) }); ok {
+		if n, dim, ok := vp.particlePlate(); ok {
+			model, guide = inParticlePlate(model, n, dim), inParticlePlate(guide, n, dim)
+		}
+	}
 	s.guideTr = poutine.TraceOf(guide)
 	s.modelTr = poutine.TraceOf(poutine.Replay(model, s.guideTr.Trace()))
 	s.runFn = s.runOnce
@@ -218,4 +223,12 @@ func firstNonFinite(trs ...*poutine.Trace) string {
 		}
 	}
 	return ""
+}
+
+// inParticlePlate runs m inside the vectorized-particle plate
+// (ParticlePlateName) of size n at dim.
+func inParticlePlate(m poutine.Model, n, dim int) poutine.Model {
+	return func(r *poutine.Runtime) {
+		r.Plate(ParticlePlateName, n, func([]int) { m(r) }, poutine.Dim(dim))
+	}
 }

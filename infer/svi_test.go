@@ -317,3 +317,50 @@ func TestSVIBetaBernoulliExactGuide(t *testing.T) {
 		t.Fatalf("posterior mean %.4f sd %.4f, want %.4f %.4f (1%%)", mean, sd, wantMean, wantSD)
 	}
 }
+
+// Vectorized particles (one run inside a particle plate) estimate the same
+// loss as sequential particles and fit the conjugate posterior.
+func TestTraceELBOVectorizedParticles(t *testing.T) {
+	ctx := context.Background()
+	mean := func(e ELBO) (float64, float64) {
+		rr := poutine.NewRuntime(31)
+		rr.Params.Set("loc", tensor.New(nil, []float64{0.5}))
+		rr.Params.Set("log_scale", tensor.New(nil, []float64{-0.5}))
+		s := NewSVI(rr, nnModel, nnGuide, nil, e)
+		var sum, sq float64
+		const n = 1000
+		for i := 0; i < n; i++ {
+			l, err := s.EvaluateLoss(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum += l
+			sq += l * l
+		}
+		m := sum / n
+		return m, math.Sqrt((sq/n - m*m) / n)
+	}
+	ms, ss := mean(&TraceELBO{NumParticles: 8})
+	mv, sv := mean(&TraceELBO{NumParticles: 8, VectorizeParticles: true, MaxPlateNesting: 1})
+	if math.Abs(ms-mv) > 4*math.Hypot(ss, sv) {
+		t.Fatalf("vectorized loss %v ± %v, sequential %v ± %v", mv, sv, ms, ss)
+	}
+	r := poutine.NewRuntime(32)
+	opt := newAdam(0.02)
+	svi := NewSVI(r, nnModel, nnGuide, opt, &TraceELBO{NumParticles: 16, VectorizeParticles: true, MaxPlateNesting: 1})
+	var loc float64
+	for i := 0; i < 3000; i++ {
+		if i == 2000 {
+			opt.lr = 0.002
+		}
+		if _, err := svi.Step(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if i >= 2000 {
+			loc += r.Params.Get("loc").Data[0] / 1000
+		}
+	}
+	if want := 4.9 / 6; math.Abs(loc-want) > 0.01*want {
+		t.Fatalf("vectorized-particle fit: loc %v, want %v", loc, want)
+	}
+}
