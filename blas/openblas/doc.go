@@ -21,6 +21,12 @@
 // environment before the process starts (the library reads it when it loads,
 // so setting it from Go with os.Setenv is too late).
 //
+// Threads: the library starts its worker threads when it loads, before
+// this package's openblas_set_num_threads(1) runs, and an idle worker
+// spins (about 12% of a core measured on the development machine),
+// stealing CPU from parallel chains. Set OPENBLAS_NUM_THREADS=1 in the
+// environment before the process starts (the Makefile does) to avoid it.
+//
 // Build: the package links with -lopenblas and declares the CBLAS prototypes
 // itself (csrc/gyro_openblas.h), so it needs only the shared library and
 // linker to find it: apt-get install libopenblas-dev on Debian/Ubuntu.
